@@ -1,0 +1,163 @@
+import type { Server, Socket } from 'node:net';
+import { formatAddress } from './address.ts';
+import { CliError } from './errors.ts';
+import type { Logger } from './logger.ts';
+
+/** The open sockets of a server, kept up to date as they connect and close. */
+export interface ConnectionTracker {
+  readonly sockets: ReadonlySet<Socket>;
+  readonly size: number;
+  /** Destroys every open socket (the last step of a shutdown). Returns how many there were. */
+  destroyAll(): number;
+}
+
+/**
+ * Tracks every socket a server accepts (the raw TCP socket, also for TLS and for HTTP
+ * connections that were upgraded away from `node:http`). Attach before `listen`.
+ */
+export function trackConnections(server: Server): ConnectionTracker {
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  return {
+    sockets,
+    get size() {
+      return sockets.size;
+    },
+    destroyAll() {
+      const n = sockets.size;
+      for (const socket of sockets) socket.destroy();
+      return n;
+    },
+  };
+}
+
+export interface ListenTarget {
+  host: string;
+  port: number;
+  /** Listen on this Unix domain socket path instead of host/port. */
+  path?: string;
+}
+
+/**
+ * `server.listen()` as a promise: resolves with the bound address (`host:port` or the socket
+ * path) once `listening` fired, rejects with the `error` event's error (`EADDRINUSE`,
+ * `EACCES`, `EADDRNOTAVAIL`) otherwise.
+ */
+export function listen(server: Server, target: ListenTarget): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error): void => {
+      server.off('listening', onListening);
+      reject(err);
+    };
+    const onListening = (): void => {
+      server.off('error', onError);
+      resolve(formatAddress(server.address()));
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    if (target.path !== undefined) server.listen(target.path);
+    else server.listen(target.port, target.host);
+  });
+}
+
+export interface ServeOptions extends ListenTarget {
+  /** Package name for log lines and errors, e.g. `tcp-server`. */
+  name: string;
+  logger: Logger;
+  /** URL scheme for the `listening` line (`http`, `ws`, `tls` …); omitted: plain `host:port`. */
+  scheme?: string;
+  /** Graceful shutdown limit in ms; what is still open after it is destroyed. Default 5000. */
+  shutdownTimeout?: number;
+  /**
+   * Asks open connections to finish (WebSocket close 1001, HTTP `Connection: close`, TCP
+   * half-close). Called once, after the server stopped accepting; the `AbortSignal` aborts at
+   * the shutdown deadline. The process exits once every connection has closed or the deadline
+   * passed, whichever comes first.
+   */
+  drain?: (signal: AbortSignal) => void | Promise<void>;
+}
+
+export interface RunningServer {
+  /** `host:port` or the Unix socket path the server is bound to. */
+  address: string;
+  /** Graceful shutdown (as on SIGINT/SIGTERM) without exiting the process. */
+  shutdown(reason?: string): Promise<void>;
+}
+
+/**
+ * Runs a server as a program, the way every package's `main.ts` does: listen, log exactly one
+ * `listening on …` line with the real bound address, and on SIGINT/SIGTERM shut down
+ * gracefully (stop accepting → `drain` → wait for connections up to `shutdownTimeout` →
+ * destroy the rest → exit 0). A second signal during shutdown destroys what is left at once.
+ *
+ * @throws the `listen` error (`EADDRINUSE` …); {@link runMain} turns it into one line + exit 1.
+ */
+export async function serve(server: Server, opts: ServeOptions): Promise<RunningServer> {
+  const tracker = trackConnections(server);
+  const { logger } = opts;
+  const address = await listen(server, opts);
+  const shown = opts.scheme === undefined ? address : `${opts.scheme}://${address}`;
+  logger.info({ address: shown }, `listening on ${shown}`);
+  server.on('error', (err) => logger.error({ err }, 'server error'));
+
+  let shuttingDown: Promise<void> | undefined;
+  const shutdown = (reason = 'shutdown'): Promise<void> => {
+    shuttingDown ??= (async () => {
+      const timeout = opts.shutdownTimeout ?? 5_000;
+      logger.info({ reason, connections: tracker.size, timeoutMs: timeout }, 'shutting down');
+      const deadline = AbortSignal.timeout(timeout);
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const expired = new Promise<void>((resolve) => deadline.addEventListener('abort', () => resolve()));
+      try {
+        await Promise.race([opts.drain?.(deadline), expired]);
+      } catch (err) {
+        logger.warn({ err }, 'drain failed');
+      }
+      await Promise.race([closed, expired]);
+      const destroyed = tracker.destroyAll();
+      if (destroyed > 0) logger.warn({ destroyed }, 'shutdown timeout: destroyed open connections');
+      await closed;
+      logger.info('closed');
+    })();
+    return shuttingDown;
+  };
+
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (shuttingDown !== undefined) {
+      logger.warn({ signal }, 'second signal: destroying open connections');
+      tracker.destroyAll();
+      return;
+    }
+    void shutdown(signal).then(() => process.exit(0));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return { address, shutdown };
+}
+
+/**
+ * The body of every `main.ts`: runs `main`, and turns what it throws into one line on stderr,
+ * prefixed with the program name: a {@link CliError} exits 2 (usage), a listen error
+ * (`EADDRINUSE`, `EACCES`, `EADDRNOTAVAIL`) exits 1 naming the address, anything else exits 1
+ * with its stack.
+ */
+export function runMain(name: string, main: () => Promise<void>): void {
+  main().catch((err: unknown) => {
+    const e = err as NodeJS.ErrnoException & { exitCode?: number; address?: string; port?: number };
+    if (err instanceof CliError) {
+      process.stderr.write(`${name}: ${err.message}\n`);
+      process.exit(err.exitCode);
+    }
+    if (e.code === 'EADDRINUSE' || e.code === 'EACCES' || e.code === 'EADDRNOTAVAIL') {
+      const where = e.port === undefined ? (e.address ?? '') : `${e.address}:${e.port}`;
+      const what = e.code === 'EADDRINUSE' ? 'address already in use' : e.code === 'EACCES' ? 'permission denied' : 'address not available';
+      process.stderr.write(`${name}: cannot listen on ${where}: ${what} (${e.code})\n`);
+      process.exit(1);
+    }
+    process.stderr.write(`${name}: ${e.code ? `${e.code}: ` : ''}${e.stack ?? String(err)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,64 @@
+import type { Socket } from 'node:net';
+import { pino, type Logger, type DestinationStream } from 'pino';
+import pretty from 'pino-pretty';
+
+export type { Logger } from 'pino';
+
+export interface CreateLoggerOptions {
+  /** Logged as `name` on every line, e.g. `ws-server`. */
+  name: string;
+  /** pino level. Default `info`. `main.ts` passes `--log-level`/`LOG_LEVEL`. */
+  level?: string;
+  /**
+   * `pretty` (human-readable, colour when the stream is a TTY), `json` (one JSON object a line),
+   * or `auto` (default): pretty when stdout is a TTY, JSON otherwise (pipes, CI, `pnpm start`).
+   */
+  format?: 'auto' | 'pretty' | 'json';
+  /** Where lines go. Default stdout, written synchronously so nothing is lost at exit. */
+  destination?: DestinationStream;
+}
+
+/**
+ * Creates the process's root logger (pino). Servers take a `logger` option and log through it;
+ * per-connection lines go through {@link connectionLogger}.
+ */
+export function createLogger(opts: CreateLoggerOptions): Logger {
+  const format =
+    opts.format === undefined || opts.format === 'auto'
+      ? process.stdout.isTTY
+        ? 'pretty'
+        : 'json'
+      : opts.format;
+  const destination =
+    format === 'pretty'
+      ? pretty({
+          destination: opts.destination ?? 1,
+          sync: true,
+          colorize: opts.destination === undefined && process.stdout.isTTY === true,
+          translateTime: 'HH:MM:ss.l',
+          ignore: 'pid,hostname',
+        })
+      : (opts.destination ?? pino.destination({ dest: 1, sync: true }));
+  return pino({ name: opts.name, level: opts.level ?? 'info', base: { pid: process.pid } }, destination);
+}
+
+/** A logger that drops everything: the default in tests that do not look at logs. */
+export function silentLogger(): Logger {
+  return pino({ level: 'silent' });
+}
+
+let nextConnectionId = 0;
+
+/**
+ * A child logger for one connection: every line carries `conn` (a process-wide counter, so
+ * lines of one connection can be grepped together) and `remote` (`address:port`, or the
+ * socket path for Unix domain sockets).
+ */
+export function connectionLogger(logger: Logger, socket: Socket): Logger {
+  nextConnectionId += 1;
+  const remote =
+    socket.remoteAddress === undefined
+      ? 'unix'
+      : `${socket.remoteAddress.includes(':') ? `[${socket.remoteAddress}]` : socket.remoteAddress}:${socket.remotePort}`;
+  return logger.child({ conn: nextConnectionId, remote });
+}
