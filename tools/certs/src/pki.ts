@@ -1,0 +1,160 @@
+/**
+ * A small X.509 PKI for development, in TypeScript over Node's WebCrypto (no openssl binary):
+ * the book's CA → CSR → signed certificate chain (§7.5.2), with today's parameters (ECDSA P-256
+ * or RSA-2048, SHA-256, SAN, leaf validity ≤ 825 days).
+ */
+import 'reflect-metadata';
+import { KeyObject, randomBytes, webcrypto } from 'node:crypto';
+import * as x509 from '@peculiar/x509';
+
+// x509 takes the WebCrypto implementation to use; Node's is the standard one.
+x509.cryptoProvider.set(webcrypto);
+
+type CryptoKey = webcrypto.CryptoKey;
+type CryptoKeyPair = webcrypto.CryptoKeyPair;
+
+/** Key algorithms: ECDSA on P-256 (default, fast handshakes) or RSA with a 2048-bit modulus. */
+export type KeyAlgorithm = 'ecdsa-p256' | 'rsa-2048';
+
+const DAY_MS = 86_400_000;
+/** CA/Browser Forum's old ceiling for leaf certificates, which browsers still enforce locally. */
+export const MAX_LEAF_VALIDITY_DAYS = 825;
+
+function keyParams(algorithm: KeyAlgorithm): webcrypto.RsaHashedKeyGenParams | webcrypto.EcKeyGenParams {
+  return algorithm === 'ecdsa-p256'
+    ? { name: 'ECDSA', namedCurve: 'P-256' }
+    : { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' };
+}
+
+function signingAlgorithm(algorithm: KeyAlgorithm): webcrypto.Algorithm & { hash: string } {
+  return algorithm === 'ecdsa-p256' ? { name: 'ECDSA', hash: 'SHA-256' } : { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
+}
+
+async function generateKeys(algorithm: KeyAlgorithm): Promise<CryptoKeyPair> {
+  return (await webcrypto.subtle.generateKey(keyParams(algorithm), true, ['sign', 'verify'])) as CryptoKeyPair;
+}
+
+/** A positive 128-bit serial number (RFC 5280 §4.1.2.2: positive, ≤ 20 octets), as hex. */
+function serialNumber(): string {
+  const bytes = randomBytes(16);
+  bytes[0] = bytes[0]! & 0x7f;
+  return bytes.toString('hex');
+}
+
+function privateKeyPem(key: CryptoKey): string {
+  return KeyObject.from(key).export({ type: 'pkcs8', format: 'pem' }).toString();
+}
+
+/** A certificate and its private key, both PEM (`CERTIFICATE`, PKCS #8 `PRIVATE KEY`). */
+export interface CertificatePem {
+  cert: string;
+  key: string;
+}
+
+/** A CA that can sign leaves: its PEMs plus the parsed certificate and key pair. */
+export interface CertificateAuthority extends CertificatePem {
+  algorithm: KeyAlgorithm;
+  certificate: x509.X509Certificate;
+  keys: CryptoKeyPair;
+}
+
+export interface CreateCaOptions {
+  /** Subject CN. Default `netlab dev CA`. */
+  commonName?: string;
+  /** Default `ecdsa-p256`. */
+  algorithm?: KeyAlgorithm;
+  /** Default 3650 days. */
+  validityDays?: number;
+}
+
+/**
+ * Creates a self-signed root CA: basicConstraints CA:TRUE pathlen 0 (critical), keyUsage
+ * keyCertSign + cRLSign (critical), subject key identifier.
+ */
+export async function createCa(opts: CreateCaOptions = {}): Promise<CertificateAuthority> {
+  const algorithm = opts.algorithm ?? 'ecdsa-p256';
+  const keys = await generateKeys(algorithm);
+  const now = Date.now();
+  const certificate = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: serialNumber(),
+    name: `CN=${opts.commonName ?? 'netlab dev CA'}, O=netlab`,
+    notBefore: new Date(now - 3_600_000),
+    notAfter: new Date(now + (opts.validityDays ?? 3650) * DAY_MS),
+    signingAlgorithm: signingAlgorithm(algorithm),
+    keys,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+    ],
+  });
+  return { algorithm, certificate, keys, cert: certificate.toString('pem'), key: privateKeyPem(keys.privateKey) };
+}
+
+export interface IssueOptions {
+  /** `server` → extKeyUsage serverAuth; `client` → clientAuth (mTLS). */
+  usage: 'server' | 'client';
+  /** Subject CN. Default `localhost` for servers, `netlab dev client` for clients. */
+  commonName?: string;
+  /** SAN DNS names. Default for servers: `['localhost']`; for clients none. */
+  dnsNames?: string[];
+  /** SAN IP addresses. Default for servers: `['127.0.0.1', '::1']`; for clients none. */
+  ipAddresses?: string[];
+  /** Key algorithm of the leaf. Default: the CA's. */
+  algorithm?: KeyAlgorithm;
+  /** Default {@link MAX_LEAF_VALIDITY_DAYS}. */
+  validityDays?: number;
+  /** Start of validity. Default one hour ago (clock skew). Set in the past to make expired certificates for tests. */
+  notBefore?: Date;
+}
+
+/**
+ * Issues a leaf certificate signed by `ca`: basicConstraints CA:FALSE (critical), keyUsage
+ * digitalSignature (+ keyEncipherment for RSA), extKeyUsage serverAuth or clientAuth, SAN,
+ * subject and authority key identifiers.
+ *
+ * @throws `ERR_OUT_OF_RANGE` when `validityDays` exceeds {@link MAX_LEAF_VALIDITY_DAYS}.
+ */
+export async function issueCertificate(ca: CertificateAuthority, opts: IssueOptions): Promise<CertificatePem> {
+  const validityDays = opts.validityDays ?? MAX_LEAF_VALIDITY_DAYS;
+  if (validityDays > MAX_LEAF_VALIDITY_DAYS) {
+    throw Object.assign(new RangeError(`leaf validity must be ≤ ${MAX_LEAF_VALIDITY_DAYS} days (got ${validityDays})`), {
+      code: 'ERR_OUT_OF_RANGE',
+    });
+  }
+  const algorithm = opts.algorithm ?? ca.algorithm;
+  const keys = await generateKeys(algorithm);
+  const server = opts.usage === 'server';
+  const dnsNames = opts.dnsNames ?? (server ? ['localhost'] : []);
+  const ipAddresses = opts.ipAddresses ?? (server ? ['127.0.0.1', '::1'] : []);
+  const notBefore = opts.notBefore ?? new Date(Date.now() - 3_600_000);
+  let keyUsage = x509.KeyUsageFlags.digitalSignature;
+  if (algorithm === 'rsa-2048') keyUsage |= x509.KeyUsageFlags.keyEncipherment;
+  const extensions: x509.Extension[] = [
+    new x509.BasicConstraintsExtension(false, undefined, true),
+    new x509.KeyUsagesExtension(keyUsage, true),
+    new x509.ExtendedKeyUsageExtension([server ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth], false),
+    await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+    await x509.AuthorityKeyIdentifierExtension.create(ca.certificate),
+  ];
+  if (dnsNames.length + ipAddresses.length > 0) {
+    extensions.push(
+      new x509.SubjectAlternativeNameExtension([
+        ...dnsNames.map((value) => ({ type: 'dns' as const, value })),
+        ...ipAddresses.map((value) => ({ type: 'ip' as const, value })),
+      ]),
+    );
+  }
+  const certificate = await x509.X509CertificateGenerator.create({
+    serialNumber: serialNumber(),
+    subject: `CN=${opts.commonName ?? (server ? 'localhost' : 'netlab dev client')}, O=netlab`,
+    issuer: ca.certificate.subject,
+    notBefore,
+    notAfter: new Date(notBefore.getTime() + validityDays * DAY_MS),
+    signingAlgorithm: signingAlgorithm(ca.algorithm),
+    publicKey: keys.publicKey,
+    signingKey: ca.keys.privateKey,
+    extensions,
+  });
+  return { cert: certificate.toString('pem'), key: privateKeyPem(keys.privateKey) };
+}
