@@ -1,0 +1,45 @@
+import type { Socket } from 'node:net';
+import type { Logger } from 'common';
+
+/** Options of {@link handleEchoConnection}. */
+export interface EchoConnectionOptions {
+  /** Per-connection logger (see common's `connectionLogger`). */
+  logger: Logger;
+  /**
+   * Closes a connection with no traffic in either direction for this long, in ms (0 = never).
+   * Uses `socket.setTimeout` and the `timeout` event (§7.1). Default 60 000.
+   */
+  idleTimeout?: number;
+  /** Written once before echoing starts (the book's `welcome!`/greeting line). */
+  greeting?: string;
+}
+
+/**
+ * The §7.1 "pipe" echo: `socket.pipe(socket)`. Every byte goes back unchanged, and `pipe`
+ * gives backpressure for free: when the peer stops reading, `write()` returns false, `pipe`
+ * pauses reading, the kernel buffers fill and TCP flow control slows the sender, so a client
+ * that sends without reading cannot grow this process's memory.
+ *
+ * The peer's half-close (`end`) is answered by ending our side once everything was echoed,
+ * which needs the server created with `allowHalfOpen: true` (otherwise Node ends our side at
+ * once, and echo bytes still in flight hit "write after end"). Works for `net.Socket` and
+ * `tls.TLSSocket` alike. Errors are logged and close only this connection.
+ */
+export function handleEchoConnection(socket: Socket, opts: EchoConnectionOptions): void {
+  const { logger } = opts;
+  const idleTimeout = opts.idleTimeout ?? 60_000;
+  if (idleTimeout > 0) {
+    socket.setTimeout(idleTimeout);
+    socket.on('timeout', () => {
+      logger.info({ idleTimeoutMs: idleTimeout }, 'idle timeout: closing connection');
+      socket.destroy();
+    });
+  }
+  socket.on('error', (err: NodeJS.ErrnoException) => {
+    logger.warn({ err: { code: err.code, message: err.message } }, 'connection error');
+  });
+  socket.on('end', () => logger.debug('peer ended (half-close): ending after the echo drains'));
+  socket.on('close', (hadError) => logger.debug({ hadError, bytesRead: socket.bytesRead, bytesWritten: socket.bytesWritten }, 'connection closed'));
+  if (opts.greeting !== undefined) socket.write(opts.greeting);
+  socket.pipe(socket);
+}
