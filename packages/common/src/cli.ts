@@ -61,12 +61,7 @@ export function parseServerArgs<T extends OptionTable = Record<never, never>>(
   opts: ParseServerArgsOptions<T>,
 ): ParsedServerArgs<T> {
   const options = { ...SERVER_OPTIONS, ...(opts.options ?? {}) } as OptionTable;
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...opts.argv], options, strict: true, allowPositionals: true });
-  } catch (err) {
-    throw toCliError(err);
-  }
+  const parsed = parseFlags(opts.argv, options);
   const v = parsed.values as Record<string, string | boolean | undefined>;
   const host = stringFlag('--host', v.host) ?? opts.env.HOST ?? '127.0.0.1';
   if (host === '') throw new CliError('ERR_INVALID_ARG_VALUE', '--host must not be empty');
@@ -94,6 +89,25 @@ export function parseServerArgs<T extends OptionTable = Record<never, never>>(
     helpRequested: v.help === true,
     help: `${opts.usage.trimEnd()}\n\nCommon options:\n  --host HOST              interface to bind (env HOST, default 127.0.0.1)\n  --port N                 port, 0 = ephemeral (env PORT, default ${opts.defaultPort})\n  --shutdown-timeout MS    graceful shutdown limit (default 5000)\n  --log-level LEVEL        fatal|error|warn|info|debug|trace|silent (env LOG_LEVEL, default info)\n  -h, --help               this text\n`,
   };
+}
+
+/**
+ * `node:util` `parseArgs` for any netlab CLI (servers, clients, demos): strict (unknown flags are
+ * errors), positionals allowed, and a leading `--` dropped (pnpm passes the `--` of
+ * `pnpm --filter x client -- --flag` through to the script).
+ *
+ * @throws {CliError} `ERR_UNKNOWN_FLAG` / `ERR_INVALID_ARG_VALUE`, naming the flag.
+ */
+export function parseFlags<T extends OptionTable>(
+  argv: readonly string[],
+  options: T,
+): ReturnType<typeof parseArgs<{ options: T; strict: true; allowPositionals: true }>> {
+  const args = argv[0] === '--' ? argv.slice(1) : [...argv];
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: true });
+  } catch (err) {
+    throw toCliError(err);
+  }
 }
 
 /** Turns a `parseArgs` error into a one-line {@link CliError} that names the flag. */

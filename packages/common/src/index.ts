@@ -1,6 +1,7 @@
 export { NetlabError, CliError } from './errors.ts';
 export {
   parseServerArgs,
+  parseFlags,
   intFlag,
   bytesFlag,
   choiceFlag,
