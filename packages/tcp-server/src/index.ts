@@ -1,0 +1,1 @@
+export { handleEchoConnection, type EchoConnectionOptions } from './echo.ts';
