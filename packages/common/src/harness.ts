@@ -43,11 +43,17 @@ export class Teardown {
   }
 }
 
-/** Resolves like `promise`, or rejects with {@link TestTimeoutError} saying what was awaited. */
-export async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+/**
+ * Resolves like `promise`, or rejects with {@link TestTimeoutError} saying what was awaited
+ * (`what` may be a function, called at the timeout, to describe the state then).
+ */
+export async function withTimeout<T>(promise: Promise<T>, ms: number, what: string | (() => string)): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TestTimeoutError(`timed out after ${ms} ms waiting for ${what}`)), ms);
+    timer = setTimeout(() => {
+      const described = typeof what === 'function' ? what() : what;
+      reject(new TestTimeoutError(`timed out after ${ms} ms waiting for ${described}`));
+    }, ms);
   });
   try {
     return await Promise.race([promise, timeout]);
@@ -141,7 +147,7 @@ export class LineCollector {
     const seen = this.lines.find(fn);
     if (seen !== undefined) return Promise.resolve(seen);
     const found = new Promise<string>((resolve) => this.#waiters.push({ match: fn, resolve }));
-    return withTimeout(found, timeoutMs, `a line matching ${String(match)} (got:\n${this.text})`);
+    return withTimeout(found, timeoutMs, () => `a line matching ${String(match)} (got:\n${this.text})`);
   }
 }
 
@@ -327,7 +333,7 @@ export class RawClient {
       };
       test();
     });
-    await withTimeout(check, timeoutMs, `${what} (received ${this.#length} bytes: ${preview(this.received())})`);
+    await withTimeout(check, timeoutMs, () => `${what} (received ${this.#length} bytes: ${preview(this.received())})`);
   }
 
   /** Resolves once at least `n` bytes arrived; returns all bytes so far. */

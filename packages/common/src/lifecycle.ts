@@ -27,8 +27,13 @@ export function trackConnections(server: Server): ConnectionTracker {
       return sockets.size;
     },
     destroyAll() {
-      const n = sockets.size;
-      for (const socket of sockets) socket.destroy();
+      // A socket can be destroyed and not yet have emitted 'close' (the server counts it as
+      // gone already): only count the ones this call really cuts.
+      let n = 0;
+      for (const socket of sockets) {
+        if (!socket.destroyed) n += 1;
+        socket.destroy();
+      }
       return n;
     },
   };
@@ -98,10 +103,6 @@ export interface RunningServer {
 export async function serve(server: Server, opts: ServeOptions): Promise<RunningServer> {
   const tracker = trackConnections(server);
   const { logger } = opts;
-  const address = await listen(server, opts);
-  const shown = opts.scheme === undefined ? address : `${opts.scheme}://${address}`;
-  logger.info({ address: shown }, `listening on ${shown}`);
-  server.on('error', (err) => logger.error({ err }, 'server error'));
 
   let shuttingDown: Promise<void> | undefined;
   const shutdown = (reason = 'shutdown'): Promise<void> => {
@@ -124,7 +125,6 @@ export async function serve(server: Server, opts: ServeOptions): Promise<Running
     })();
     return shuttingDown;
   };
-
   const onSignal = (signal: NodeJS.Signals): void => {
     if (shuttingDown !== undefined) {
       logger.warn({ signal }, 'second signal: destroying open connections');
@@ -133,8 +133,22 @@ export async function serve(server: Server, opts: ServeOptions): Promise<Running
     }
     void shutdown(signal).then(() => process.exit(0));
   };
+
+  // Handlers go in before listening: a supervisor may signal as soon as it reads the
+  // `listening` line, and without a handler SIGTERM's default action kills the process.
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  let address: string;
+  try {
+    address = await listen(server, opts);
+  } catch (err) {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    throw err;
+  }
+  const shown = opts.scheme === undefined ? address : `${opts.scheme}://${address}`;
+  logger.info({ address: shown }, `listening on ${shown}`);
+  server.on('error', (err) => logger.error({ err }, 'server error'));
   return { address, shutdown };
 }
 

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { bytesFlag, choiceFlag, CliError, intFlag, parseFlags, parseServerArgs } from '../src/index.ts';
+
+const base = { env: {}, defaultPort: 8124, usage: 'usage: x' };
+
+function cliError(fn: () => unknown): CliError {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(CliError);
+    return err as CliError;
+  }
+  throw new Error('expected a CliError');
+}
+
+describe('parseServerArgs', () => {
+  it('uses the default port and loopback host when nothing is given', () => {
+    const { server } = parseServerArgs({ ...base, argv: [] });
+    expect(server).toEqual({ host: '127.0.0.1', port: 8124, shutdownTimeout: 5000, logLevel: 'info' });
+  });
+
+  it('takes PORT/HOST/LOG_LEVEL from env, and a flag wins over env', () => {
+    const env = { PORT: '9000', HOST: '::1', LOG_LEVEL: 'debug' };
+    expect(parseServerArgs({ ...base, env, argv: [] }).server).toMatchObject({ port: 9000, host: '::1', logLevel: 'debug' });
+    expect(parseServerArgs({ ...base, env, argv: ['--port', '0'] }).server.port).toBe(0);
+  });
+
+  it.each([
+    [['--port', '70000'], 'ERR_INVALID_ARG_VALUE', '--port must be between 0 and 65535'],
+    [['--port', 'abc'], 'ERR_INVALID_ARG_VALUE', "--port must be an integer (got 'abc')"],
+    [['--port', '80.5'], 'ERR_INVALID_ARG_VALUE', '--port must be an integer'],
+    [['--port', '-1'], 'ERR_INVALID_ARG_VALUE', '--port'],
+    [['--bogus'], 'ERR_UNKNOWN_FLAG', 'unknown flag --bogus'],
+    [['--log-level', 'loud'], 'ERR_INVALID_ARG_VALUE', '--log-level must be one of'],
+    [['--shutdown-timeout', '1e3'], 'ERR_INVALID_ARG_VALUE', '--shutdown-timeout must be an integer'],
+  ])('rejects %j with %s naming the flag', (argv, code, message) => {
+    const err = cliError(() => parseServerArgs({ ...base, argv }));
+    expect(err.code).toBe(code);
+    expect(err.exitCode).toBe(2);
+    expect(err.message).toContain(message);
+    expect(err.message).not.toContain('\n');
+  });
+
+  it('names PORT when the bad value came from the environment', () => {
+    const err = cliError(() => parseServerArgs({ ...base, env: { PORT: 'http' }, argv: [] }));
+    expect(err.message).toMatch(/^PORT must be an integer/);
+  });
+
+  it('returns package flags and positionals, and drops the -- pnpm passes through', () => {
+    const parsed = parseServerArgs({ ...base, argv: ['--', '--framing', 'line', 'extra'], options: { framing: { type: 'string' } } });
+    expect(parsed.values.framing).toBe('line');
+    expect(parsed.positionals).toEqual(['extra']);
+  });
+
+  it('reports --help and builds a help text with the common flags', () => {
+    const parsed = parseServerArgs({ ...base, argv: ['-h'] });
+    expect(parsed.helpRequested).toBe(true);
+    expect(parsed.help).toContain('--port N');
+    expect(parsed.help).toContain('default 8124');
+  });
+});
+
+describe('flag validators', () => {
+  it('intFlag: default when absent, required without a default', () => {
+    expect(intFlag('--n', undefined, { min: 0, max: 9, default: 3 })).toBe(3);
+    expect(cliError(() => intFlag('--n', undefined, { min: 0, max: 9 })).code).toBe('ERR_MISSING_ARGS');
+    expect(intFlag('--n', '9', { min: 0, max: 9 })).toBe(9);
+    expect(cliError(() => intFlag('--n', '10', { min: 0, max: 9 })).message).toBe('--n must be between 0 and 9 (got 10)');
+  });
+
+  it('bytesFlag: binary units, range checked after scaling', () => {
+    expect(bytesFlag('--max', '65536', { min: 1, max: 2 ** 30 })).toBe(65_536);
+    expect(bytesFlag('--max', '64k', { min: 1, max: 2 ** 30 })).toBe(65_536);
+    expect(bytesFlag('--max', '16MiB', { min: 1, max: 2 ** 30 })).toBe(16 * 1024 * 1024);
+    expect(cliError(() => bytesFlag('--max', '2g', { min: 1, max: 2 ** 30 })).message).toContain('--max must be between');
+    expect(cliError(() => bytesFlag('--max', '12 parsecs', { min: 1, max: 2 ** 30 })).message).toContain('--max must be a size');
+  });
+
+  it('choiceFlag: one of the choices or the fallback', () => {
+    expect(choiceFlag('--framing', undefined, ['echo', 'line'], 'echo')).toBe('echo');
+    expect(choiceFlag('--framing', 'line', ['echo', 'line'], 'echo')).toBe('line');
+    expect(cliError(() => choiceFlag('--framing', 'xml', ['echo', 'line'], 'echo')).message).toBe(
+      "--framing must be one of echo, line (got 'xml')",
+    );
+  });
+
+  it('parseFlags: a missing value names the flag in one line', () => {
+    const err = cliError(() => parseFlags(['--max-sockets'], { 'max-sockets': { type: 'string' } }));
+    expect(err.message).toContain('--max-sockets');
+    expect(err.message).not.toContain('\n');
+  });
+});
