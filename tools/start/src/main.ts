@@ -13,7 +13,8 @@ import { ensureDevCerts } from 'certs';
 import { prettyFactory } from 'pino-pretty';
 import { findNetlabPackages, type WorkspacePackage } from './manifest.ts';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+/** The workspace whose `packages/*` are started; `NETLAB_ROOT` overrides it (tests). */
+const ROOT = process.env.NETLAB_ROOT ?? fileURLToPath(new URL('../../../', import.meta.url));
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const colour = process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
 const format = prettyFactory({ colorize: colour, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname,name' });
@@ -76,9 +77,18 @@ function start(pkg: WorkspacePackage): Running {
     }
     process.stdout.write(`${dim(tag)} ${record ? format(record).trimEnd() : line}\n`);
   });
+  // The line that explains a failed start: a server's own one-liner (`name: cannot listen …`)
+  // if there is one, else the first line naming an error, else the first line.
+  const startupLines: string[] = [];
   createInterface({ input: child.stderr! }).on('line', (line) => {
     if (line.trim() === '') return;
-    if (run.state === 'starting') run.error = line;
+    if (run.state === 'starting') {
+      startupLines.push(line);
+      run.error =
+        startupLines.find((l) => /^[\w-]+: \S/.test(l) && !/^node:/.test(l)) ??
+        startupLines.find((l) => /Error\b/.test(l)) ??
+        startupLines[0];
+    }
     process.stderr.write(`${tag} ${line}\n`);
   });
   return run;
