@@ -17,7 +17,9 @@ export function formatAddress(address: string | AddressInfo | null): string {
 export function boundPort(server: Server): number {
   const address = server.address();
   if (address === null || typeof address === 'string') {
-    throw Object.assign(new Error('server is not listening on TCP'), { code: 'ERR_SERVER_NOT_RUNNING' });
+    throw Object.assign(new Error('server is not listening on TCP'), {
+      code: 'ERR_SERVER_NOT_RUNNING',
+    });
   }
   return address.port;
 }

@@ -101,7 +101,9 @@ let tasksetChecked: boolean | undefined;
 
 /** True when `taskset` exists and this machine has at least two CPUs to split. */
 export function canPin(): boolean {
-  tasksetChecked ??= os.availableParallelism() >= 2 && spawnSync('taskset', ['-p', String(process.pid)]).status === 0;
+  tasksetChecked ??=
+    os.availableParallelism() >= 2 &&
+    spawnSync('taskset', ['-p', String(process.pid)]).status === 0;
   return tasksetChecked;
 }
 
@@ -117,7 +119,9 @@ export function pinnedCommand(cpu: number): string[] {
 export function pinSelf(cpu: number): boolean {
   if (!canPin()) return false;
   try {
-    execFileSync('taskset', ['-a', '-p', '-c', String(cpu), String(process.pid)], { stdio: 'ignore' });
+    execFileSync('taskset', ['-a', '-p', '-c', String(cpu), String(process.pid)], {
+      stdio: 'ignore',
+    });
     return true;
   } catch {
     return false;
@@ -141,7 +145,10 @@ export class Bench {
       warmup: opts.warmup ?? 1,
       outDir: opts.outDir ?? join(process.cwd(), 'bench', 'results'),
     };
-    if (!canPin()) this.note('taskset unavailable or a single CPU: server and load share CPUs (noisier figures).');
+    if (!canPin())
+      this.note(
+        'taskset unavailable or a single CPU: server and load share CPUs (noisier figures).',
+      );
   }
 
   /** Adds a line to the report's notes (method, caveats). */
@@ -159,7 +166,11 @@ export class Bench {
     const total = (runs + warmup) * names.length;
     const bar = process.stderr.isTTY
       ? new cliProgress.SingleBar(
-          { format: `${spec.name.padEnd(28)} [{bar}] {value}/{total} {contender}`, clearOnComplete: true, stream: process.stderr },
+          {
+            format: `${spec.name.padEnd(28)} [{bar}] {value}/{total} {contender}`,
+            clearOnComplete: true,
+            stream: process.stderr,
+          },
           cliProgress.Presets.shades_classic,
         )
       : undefined;
@@ -177,7 +188,10 @@ export class Bench {
     const contenders: ContenderResult[] = names.map((name) => {
       const runsOf = samples.get(name)!;
       const keys = Object.keys(runsOf[0] ?? {});
-      return { name, metrics: Object.fromEntries(keys.map((k) => [k, stat(runsOf.map((m) => m[k]!))])) };
+      return {
+        name,
+        metrics: Object.fromEntries(keys.map((k) => [k, stat(runsOf.map((m) => m[k]!))])),
+      };
     });
     const first = samples.get(names[0]!)!;
     const ratios = names.slice(1).map((other) => {
@@ -185,7 +199,13 @@ export class Bench {
       const perPair = first.map((m, i) => m[spec.primary]! / theirs[i]![spec.primary]!);
       return { of: names[0]!, to: other, perPair, median: median(perPair) };
     });
-    const result: CaseResult = { name: spec.name, primary: spec.primary, higherIsBetter: spec.higherIsBetter ?? true, contenders, ratios };
+    const result: CaseResult = {
+      name: spec.name,
+      primary: spec.primary,
+      higherIsBetter: spec.higherIsBetter ?? true,
+      contenders,
+      ratios,
+    };
     this.#cases.push(result);
     process.stdout.write(formatCase(result));
     return result;
@@ -232,10 +252,16 @@ export function formatCase(c: CaseResult): string {
   const metrics = Object.keys(c.contenders[0]?.metrics ?? {});
   const head = `| ${c.name} | ${metrics.join(' | ')} |\n|---|${metrics.map(() => '---:').join('|')}|\n`;
   const rows = c.contenders
-    .map((r) => `| ${r.name} | ${metrics.map((m) => formatNumber(r.metrics[m]?.median ?? Number.NaN)).join(' | ')} |`)
+    .map(
+      (r) =>
+        `| ${r.name} | ${metrics.map((m) => formatNumber(r.metrics[m]?.median ?? Number.NaN)).join(' | ')} |`,
+    )
     .join('\n');
   const ratios = c.ratios
-    .map((r) => `ratio ${r.of} / ${r.to} (${c.primary}, median of ${r.perPair.length} pairs): **${r.median.toFixed(2)}×** (pairs: ${r.perPair.map((x) => x.toFixed(2)).join(', ')})`)
+    .map(
+      (r) =>
+        `ratio ${r.of} / ${r.to} (${c.primary}, median of ${r.perPair.length} pairs): **${r.median.toFixed(2)}×** (pairs: ${r.perPair.map((x) => x.toFixed(2)).join(', ')})`,
+    )
     .join('\n');
   return `\n${head}${rows}\n${ratios ? `\n${ratios}\n` : ''}`;
 }

@@ -132,7 +132,8 @@ function firstLine(s: string | undefined): string {
 
 function stringFlag(name: string, value: string | boolean | undefined): string | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw new CliError('ERR_INVALID_ARG_VALUE', `${name} takes a value`);
+  if (typeof value !== 'string')
+    throw new CliError('ERR_INVALID_ARG_VALUE', `${name} takes a value`);
   return value;
 }
 
@@ -173,7 +174,16 @@ export function intFlag(
   return n;
 }
 
-const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kib: 1024, m: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gib: 1024 ** 3 };
+const SIZE_UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  k: 1024,
+  kib: 1024,
+  m: 1024 ** 2,
+  mib: 1024 ** 2,
+  g: 1024 ** 3,
+  gib: 1024 ** 3,
+};
 
 /**
  * Validates a size flag in bytes: `65536`, `64k`/`64KiB`, `16m`/`16MiB`, `1g` (binary units).
@@ -190,7 +200,10 @@ export function bytesFlag(
   const m = /^(\d+)\s*([a-z]*)$/i.exec(text);
   const unit = m ? SIZE_UNITS[m[2]!.toLowerCase()] : undefined;
   if (!m || unit === undefined) {
-    throw new CliError('ERR_INVALID_ARG_VALUE', `${name} must be a size like 65536, 64k or 16m (got '${text}')`);
+    throw new CliError(
+      'ERR_INVALID_ARG_VALUE',
+      `${name} must be a size like 65536, 64k or 16m (got '${text}')`,
+    );
   }
   return intFlag(name, String(Number(m[1]) * unit), opts);
 }
@@ -205,7 +218,10 @@ export function choiceFlag<C extends string>(
   if (value === undefined) return fallback;
   const text = stringFlag(name, value);
   if (!choices.includes(text as C)) {
-    throw new CliError('ERR_INVALID_ARG_VALUE', `${name} must be one of ${choices.join(', ')} (got '${text}')`);
+    throw new CliError(
+      'ERR_INVALID_ARG_VALUE',
+      `${name} must be one of ${choices.join(', ')} (got '${text}')`,
+    );
   }
   return text as C;
 }

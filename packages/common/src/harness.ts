@@ -47,7 +47,11 @@ export class Teardown {
  * Resolves like `promise`, or rejects with {@link TestTimeoutError} saying what was awaited
  * (`what` may be a function, called at the timeout, to describe the state then).
  */
-export async function withTimeout<T>(promise: Promise<T>, ms: number, what: string | (() => string)): Promise<T> {
+export async function withTimeout<T>(
+  promise: Promise<T>,
+  ms: number,
+  what: string | (() => string),
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
@@ -137,7 +141,10 @@ export class LineCollector {
   }
 
   /** Resolves with the first line (already seen or future) matching `match`. */
-  waitFor(match: RegExp | string | ((line: string) => boolean), timeoutMs = DEFAULT_WAIT_MS): Promise<string> {
+  waitFor(
+    match: RegExp | string | ((line: string) => boolean),
+    timeoutMs = DEFAULT_WAIT_MS,
+  ): Promise<string> {
     const fn =
       typeof match === 'function'
         ? match
@@ -147,7 +154,11 @@ export class LineCollector {
     const seen = this.lines.find(fn);
     if (seen !== undefined) return Promise.resolve(seen);
     const found = new Promise<string>((resolve) => this.#waiters.push({ match: fn, resolve }));
-    return withTimeout(found, timeoutMs, () => `a line matching ${String(match)} (got:\n${this.text})`);
+    return withTimeout(
+      found,
+      timeoutMs,
+      () => `a line matching ${String(match)} (got:\n${this.text})`,
+    );
   }
 }
 
@@ -173,7 +184,11 @@ export interface SpawnMainOptions {
  * Spawns a TypeScript entry point (`src/main.ts`) as `node --import tsx main.ts …args` with
  * JSON logs (stdout is a pipe). Stops it with SIGKILL if still running at {@link MainProcess.stop}.
  */
-export function spawnMain(mainPath: string, args: readonly string[], opts: SpawnMainOptions = {}): MainProcess {
+export function spawnMain(
+  mainPath: string,
+  args: readonly string[],
+  opts: SpawnMainOptions = {},
+): MainProcess {
   const child = spawn(process.execPath, ['--import', TSX_LOADER, mainPath, ...args], {
     cwd: opts.cwd,
     env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...opts.env },
@@ -221,10 +236,15 @@ export async function startMain(
   const line = await Promise.race([
     proc.stdout.waitFor(/"msg":"listening/, opts.timeoutMs ?? 15_000),
     proc.exited.then((code) => {
-      throw new Error(`${mainPath} exited (${code}) before listening:\n${proc.stderr.text}\n${proc.stdout.text}`);
+      throw new Error(
+        `${mainPath} exited (${code}) before listening:\n${proc.stderr.text}\n${proc.stdout.text}`,
+      );
     }),
   ]);
-  const address = String((JSON.parse(line) as { address: string }).address).replace(/^[a-z]+:\/\//, '');
+  const address = String((JSON.parse(line) as { address: string }).address).replace(
+    /^[a-z]+:\/\//,
+    '',
+  );
   const port = Number(/:(\d+)$/.exec(address)?.[1] ?? 0);
   return { ...proc, address, port };
 }
@@ -277,8 +297,12 @@ export class RawClient {
   }
 
   /** Connects to `{ port, host }` or `{ path }` and resolves once connected. */
-  static async connect(target: { port: number; host?: string } | { path: string }, timeoutMs = DEFAULT_WAIT_MS): Promise<RawClient> {
-    const socket = 'path' in target ? connect(target.path) : connect(target.port, target.host ?? '127.0.0.1');
+  static async connect(
+    target: { port: number; host?: string } | { path: string },
+    timeoutMs = DEFAULT_WAIT_MS,
+  ): Promise<RawClient> {
+    const socket =
+      'path' in target ? connect(target.path) : connect(target.port, target.host ?? '127.0.0.1');
     const client = new RawClient(socket);
     await withTimeout(
       Promise.race([
@@ -333,7 +357,11 @@ export class RawClient {
       };
       test();
     });
-    await withTimeout(check, timeoutMs, () => `${what} (received ${this.#length} bytes: ${preview(this.received())})`);
+    await withTimeout(
+      check,
+      timeoutMs,
+      () => `${what} (received ${this.#length} bytes: ${preview(this.received())})`,
+    );
   }
 
   /** Resolves once at least `n` bytes arrived; returns all bytes so far. */

@@ -12,7 +12,13 @@ export {
   type ParseServerArgsOptions,
   type IntFlagOptions,
 } from './cli.ts';
-export { createLogger, silentLogger, connectionLogger, type Logger, type CreateLoggerOptions } from './logger.ts';
+export {
+  createLogger,
+  silentLogger,
+  connectionLogger,
+  type Logger,
+  type CreateLoggerOptions,
+} from './logger.ts';
 export { formatAddress, boundPort } from './address.ts';
 export {
   serve,

@@ -111,7 +111,9 @@ export async function serve(server: Server, opts: ServeOptions): Promise<Running
       logger.info({ reason, connections: tracker.size, timeoutMs: timeout }, 'shutting down');
       const deadline = AbortSignal.timeout(timeout);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      const expired = new Promise<void>((resolve) => deadline.addEventListener('abort', () => resolve()));
+      const expired = new Promise<void>((resolve) =>
+        deadline.addEventListener('abort', () => resolve()),
+      );
       try {
         await Promise.race([opts.drain?.(deadline), expired]);
       } catch (err) {
@@ -167,7 +169,12 @@ export function runMain(name: string, main: () => Promise<void>): void {
     }
     if (e.code === 'EADDRINUSE' || e.code === 'EACCES' || e.code === 'EADDRNOTAVAIL') {
       const where = e.port === undefined ? (e.address ?? '') : `${e.address}:${e.port}`;
-      const what = e.code === 'EADDRINUSE' ? 'address already in use' : e.code === 'EACCES' ? 'permission denied' : 'address not available';
+      const what =
+        e.code === 'EADDRINUSE'
+          ? 'address already in use'
+          : e.code === 'EACCES'
+            ? 'permission denied'
+            : 'address not available';
       process.stderr.write(`${name}: cannot listen on ${where}: ${what} (${e.code})\n`);
       process.exit(1);
     }

@@ -39,7 +39,10 @@ export function createLogger(opts: CreateLoggerOptions): Logger {
           ignore: 'pid,hostname',
         })
       : (opts.destination ?? pino.destination({ dest: 1, sync: true }));
-  return pino({ name: opts.name, level: opts.level ?? 'info', base: { pid: process.pid } }, destination);
+  return pino(
+    { name: opts.name, level: opts.level ?? 'info', base: { pid: process.pid } },
+    destination,
+  );
 }
 
 /** A logger that drops everything: the default in tests that do not look at logs. */

@@ -44,7 +44,12 @@ describe('Bench', () => {
         },
       });
       expect(calls).toEqual(['a', 'b', 'a', 'b', 'a', 'b', 'a', 'b']);
-      expect(result.contenders[0]!.metrics['ops/s']).toMatchObject({ median: 20, min: 10, max: 30, samples: [10, 20, 30] });
+      expect(result.contenders[0]!.metrics['ops/s']).toMatchObject({
+        median: 20,
+        min: 10,
+        max: 30,
+        samples: [10, 20, 30],
+      });
       expect(result.ratios[0]).toMatchObject({ of: 'a', to: 'b', perPair: [2, 2, 3], median: 2 });
       bench.finish();
       const file = JSON.parse(readFileSync(join(dir, 'unit.json'), 'utf8')) as BenchFile;

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { bytesFlag, choiceFlag, CliError, intFlag, parseFlags, parseServerArgs } from '../src/index.ts';
+import {
+  bytesFlag,
+  choiceFlag,
+  CliError,
+  intFlag,
+  parseFlags,
+  parseServerArgs,
+} from '../src/index.ts';
 
 const base = { env: {}, defaultPort: 8124, usage: 'usage: x' };
 
@@ -16,12 +23,21 @@ function cliError(fn: () => unknown): CliError {
 describe('parseServerArgs', () => {
   it('uses the default port and loopback host when nothing is given', () => {
     const { server } = parseServerArgs({ ...base, argv: [] });
-    expect(server).toEqual({ host: '127.0.0.1', port: 8124, shutdownTimeout: 5000, logLevel: 'info' });
+    expect(server).toEqual({
+      host: '127.0.0.1',
+      port: 8124,
+      shutdownTimeout: 5000,
+      logLevel: 'info',
+    });
   });
 
   it('takes PORT/HOST/LOG_LEVEL from env, and a flag wins over env', () => {
     const env = { PORT: '9000', HOST: '::1', LOG_LEVEL: 'debug' };
-    expect(parseServerArgs({ ...base, env, argv: [] }).server).toMatchObject({ port: 9000, host: '::1', logLevel: 'debug' });
+    expect(parseServerArgs({ ...base, env, argv: [] }).server).toMatchObject({
+      port: 9000,
+      host: '::1',
+      logLevel: 'debug',
+    });
     expect(parseServerArgs({ ...base, env, argv: ['--port', '0'] }).server.port).toBe(0);
   });
 
@@ -32,7 +48,11 @@ describe('parseServerArgs', () => {
     [['--port', '-1'], 'ERR_INVALID_ARG_VALUE', '--port'],
     [['--bogus'], 'ERR_UNKNOWN_FLAG', 'unknown flag --bogus'],
     [['--log-level', 'loud'], 'ERR_INVALID_ARG_VALUE', '--log-level must be one of'],
-    [['--shutdown-timeout', '1e3'], 'ERR_INVALID_ARG_VALUE', '--shutdown-timeout must be an integer'],
+    [
+      ['--shutdown-timeout', '1e3'],
+      'ERR_INVALID_ARG_VALUE',
+      '--shutdown-timeout must be an integer',
+    ],
   ])('rejects %j with %s naming the flag', (argv, code, message) => {
     const err = cliError(() => parseServerArgs({ ...base, argv }));
     expect(err.code).toBe(code);
@@ -47,7 +67,11 @@ describe('parseServerArgs', () => {
   });
 
   it('returns package flags and positionals, and drops the -- pnpm passes through', () => {
-    const parsed = parseServerArgs({ ...base, argv: ['--', '--framing', 'line', 'extra'], options: { framing: { type: 'string' } } });
+    const parsed = parseServerArgs({
+      ...base,
+      argv: ['--', '--framing', 'line', 'extra'],
+      options: { framing: { type: 'string' } },
+    });
     expect(parsed.values.framing).toBe('line');
     expect(parsed.positionals).toEqual(['extra']);
   });
@@ -63,17 +87,25 @@ describe('parseServerArgs', () => {
 describe('flag validators', () => {
   it('intFlag: default when absent, required without a default', () => {
     expect(intFlag('--n', undefined, { min: 0, max: 9, default: 3 })).toBe(3);
-    expect(cliError(() => intFlag('--n', undefined, { min: 0, max: 9 })).code).toBe('ERR_MISSING_ARGS');
+    expect(cliError(() => intFlag('--n', undefined, { min: 0, max: 9 })).code).toBe(
+      'ERR_MISSING_ARGS',
+    );
     expect(intFlag('--n', '9', { min: 0, max: 9 })).toBe(9);
-    expect(cliError(() => intFlag('--n', '10', { min: 0, max: 9 })).message).toBe('--n must be between 0 and 9 (got 10)');
+    expect(cliError(() => intFlag('--n', '10', { min: 0, max: 9 })).message).toBe(
+      '--n must be between 0 and 9 (got 10)',
+    );
   });
 
   it('bytesFlag: binary units, range checked after scaling', () => {
     expect(bytesFlag('--max', '65536', { min: 1, max: 2 ** 30 })).toBe(65_536);
     expect(bytesFlag('--max', '64k', { min: 1, max: 2 ** 30 })).toBe(65_536);
     expect(bytesFlag('--max', '16MiB', { min: 1, max: 2 ** 30 })).toBe(16 * 1024 * 1024);
-    expect(cliError(() => bytesFlag('--max', '2g', { min: 1, max: 2 ** 30 })).message).toContain('--max must be between');
-    expect(cliError(() => bytesFlag('--max', '12 parsecs', { min: 1, max: 2 ** 30 })).message).toContain('--max must be a size');
+    expect(cliError(() => bytesFlag('--max', '2g', { min: 1, max: 2 ** 30 })).message).toContain(
+      '--max must be between',
+    );
+    expect(
+      cliError(() => bytesFlag('--max', '12 parsecs', { min: 1, max: 2 ** 30 })).message,
+    ).toContain('--max must be a size');
   });
 
   it('choiceFlag: one of the choices or the fallback', () => {
@@ -85,7 +117,9 @@ describe('flag validators', () => {
   });
 
   it('parseFlags: a missing value names the flag in one line', () => {
-    const err = cliError(() => parseFlags(['--max-sockets'], { 'max-sockets': { type: 'string' } }));
+    const err = cliError(() =>
+      parseFlags(['--max-sockets'], { 'max-sockets': { type: 'string' } }),
+    );
     expect(err.message).toContain('--max-sockets');
     expect(err.message).not.toContain('\n');
   });

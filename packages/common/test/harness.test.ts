@@ -2,7 +2,14 @@ import { EventEmitter } from 'node:events';
 import { createServer } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LineCollector, RawClient, startServer, Teardown, waitForEvent, withTimeout } from '../src/harness.ts';
+import {
+  LineCollector,
+  RawClient,
+  startServer,
+  Teardown,
+  waitForEvent,
+  withTimeout,
+} from '../src/harness.ts';
 
 const teardown = new Teardown();
 afterEach(() => teardown.run());

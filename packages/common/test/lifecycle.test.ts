@@ -20,7 +20,10 @@ describe('serve() as a program (fixture main)', () => {
     expect(main.port).toBeGreaterThan(0);
     const listening = main.stdout.lines.filter((l) => l.includes('"msg":"listening'));
     expect(listening).toHaveLength(1);
-    expect(JSON.parse(listening[0]!)).toMatchObject({ address: `127.0.0.1:${main.port}`, msg: `listening on 127.0.0.1:${main.port}` });
+    expect(JSON.parse(listening[0]!)).toMatchObject({
+      address: `127.0.0.1:${main.port}`,
+      msg: `listening on 127.0.0.1:${main.port}`,
+    });
   });
 
   it('SIGTERM with no connections: closes and exits 0', async () => {
@@ -31,13 +34,17 @@ describe('serve() as a program (fixture main)', () => {
 
   it('SIGINT stops accepting, lets an open connection finish, then exits 0', async () => {
     const main = await start(['--linger', '200']);
-    const client = teardown.add(await RawClient.connect({ port: main.port }), () => client.destroy());
+    const client = teardown.add(await RawClient.connect({ port: main.port }), () =>
+      client.destroy(),
+    );
     client.write('before\n');
     await client.waitForText('before\n');
     main.child.kill('SIGINT');
     await main.stdout.waitFor('shutting down');
     // Stopped accepting: a new connection is refused...
-    await expect(RawClient.connect({ port: main.port })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    await expect(RawClient.connect({ port: main.port })).rejects.toMatchObject({
+      code: 'ECONNREFUSED',
+    });
     // ...while the open one still works and ends normally.
     client.write('after\n');
     await client.waitForText('after\n');
@@ -49,7 +56,9 @@ describe('serve() as a program (fixture main)', () => {
 
   it('destroys connections still open at the shutdown timeout, and still exits 0', async () => {
     const main = await start(['--shutdown-timeout', '300']);
-    const client = teardown.add(await RawClient.connect({ port: main.port }), () => client.destroy());
+    const client = teardown.add(await RawClient.connect({ port: main.port }), () =>
+      client.destroy(),
+    );
     main.child.kill('SIGTERM');
     await client.waitForEnd();
     expect(await main.exited).toBe(0);
@@ -63,7 +72,9 @@ describe('serve() as a program (fixture main)', () => {
     const port = address.split(':')[1]!;
     const result = await runMain(FIXTURE, ['--port', port]);
     expect(result.code).toBe(1);
-    expect(result.stderr.trim()).toBe(`echo-fixture: cannot listen on 127.0.0.1:${port}: address already in use (EADDRINUSE)`);
+    expect(result.stderr.trim()).toBe(
+      `echo-fixture: cannot listen on 127.0.0.1:${port}: address already in use (EADDRINUSE)`,
+    );
   });
 
   it.each([

@@ -30,10 +30,17 @@ afterEach(() => teardown.run());
 describe('createLogger', () => {
   it('writes JSON lines with name and level, and honours the level', () => {
     const out = sink();
-    const logger = createLogger({ name: 'unit', level: 'warn', format: 'json', destination: out.stream });
+    const logger = createLogger({
+      name: 'unit',
+      level: 'warn',
+      format: 'json',
+      destination: out.stream,
+    });
     logger.info('hidden');
     logger.warn({ port: 1 }, 'shown');
-    expect(out.lines()).toEqual([expect.objectContaining({ name: 'unit', level: 40, port: 1, msg: 'shown' })]);
+    expect(out.lines()).toEqual([
+      expect.objectContaining({ name: 'unit', level: 40, port: 1, msg: 'shown' }),
+    ]);
   });
 
   it('pretty format is human-readable, not JSON', () => {

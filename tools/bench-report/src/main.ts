@@ -25,5 +25,10 @@ for (const file of files) {
   await writeFile(join(OUT, name), svg);
   charts.set(file.package, name);
 }
-await writeFile(join(OUT, 'REPORT.md'), renderReport(files, (f) => charts.get(f.package)));
-process.stdout.write(`bench-report: ${files.length} result file(s) → ${join(OUT, 'REPORT.md')}${charts.size ? ` + ${charts.size} chart(s)` : ''}\n`);
+await writeFile(
+  join(OUT, 'REPORT.md'),
+  renderReport(files, (f) => charts.get(f.package)),
+);
+process.stdout.write(
+  `bench-report: ${files.length} result file(s) → ${join(OUT, 'REPORT.md')}${charts.size ? ` + ${charts.size} chart(s)` : ''}\n`,
+);

@@ -6,7 +6,10 @@ import { formatCase, type BenchFile } from 'common/bench';
 import * as vega from 'vega';
 
 /** One Markdown section per bench file: machine, Node, date, a table per case, notes, chart. */
-export function renderReport(files: readonly BenchFile[], chartFor: (file: BenchFile) => string | undefined): string {
+export function renderReport(
+  files: readonly BenchFile[],
+  chartFor: (file: BenchFile) => string | undefined,
+): string {
   const parts = [
     '# netlab benchmark report',
     '',
@@ -33,7 +36,10 @@ export function renderReport(files: readonly BenchFile[], chartFor: (file: Bench
 /** A horizontal bar chart of every case's median ratio, with a rule at 1.0 (parity). */
 export async function ratioChartSvg(file: BenchFile): Promise<string | undefined> {
   const values = file.cases.flatMap((c) =>
-    c.ratios.map((r) => ({ label: `${c.name}: ${r.of} / ${r.to}`, ratio: Number(r.median.toFixed(3)) })),
+    c.ratios.map((r) => ({
+      label: `${c.name}: ${r.of} / ${r.to}`,
+      ratio: Number(r.median.toFixed(3)),
+    })),
   );
   if (values.length === 0) return undefined;
   const spec: vega.Spec = {
@@ -43,8 +49,22 @@ export async function ratioChartSvg(file: BenchFile): Promise<string | undefined
     title: { text: `${file.package}: ratio (netlab ÷ other), ${file.node}`, fontSize: 12 },
     data: [{ name: 'ratios', values }],
     scales: [
-      { name: 'y', type: 'band', domain: { data: 'ratios', field: 'label' }, range: 'height', padding: 0.2 },
-      { name: 'x', type: 'linear', domain: { data: 'ratios', field: 'ratio' }, domainMin: 0, range: 'width', nice: true, zero: true },
+      {
+        name: 'y',
+        type: 'band',
+        domain: { data: 'ratios', field: 'label' },
+        range: 'height',
+        padding: 0.2,
+      },
+      {
+        name: 'x',
+        type: 'linear',
+        domain: { data: 'ratios', field: 'ratio' },
+        domainMin: 0,
+        range: 'width',
+        nice: true,
+        zero: true,
+      },
     ],
     axes: [
       { orient: 'bottom', scale: 'x', title: 'ratio (×)' },

@@ -18,8 +18,16 @@ const file: BenchFile = {
       primary: 'msgs/s',
       higherIsBetter: true,
       contenders: [
-        { name: 'netlab', metrics: { 'msgs/s': { median: 1200, min: 1100, max: 1300, samples: [1100, 1200, 1300] } } },
-        { name: 'ws', metrics: { 'msgs/s': { median: 1000, min: 900, max: 1100, samples: [900, 1000, 1100] } } },
+        {
+          name: 'netlab',
+          metrics: {
+            'msgs/s': { median: 1200, min: 1100, max: 1300, samples: [1100, 1200, 1300] },
+          },
+        },
+        {
+          name: 'ws',
+          metrics: { 'msgs/s': { median: 1000, min: 900, max: 1100, samples: [900, 1000, 1100] } },
+        },
       ],
       ratios: [{ of: 'netlab', to: 'ws', perPair: [1.1, 1.2, 1.3], median: 1.2 }],
     },

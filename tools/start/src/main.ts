@@ -17,7 +17,11 @@ import { findNetlabPackages, type WorkspacePackage } from './manifest.ts';
 const ROOT = process.env.NETLAB_ROOT ?? fileURLToPath(new URL('../../../', import.meta.url));
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const colour = process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
-const format = prettyFactory({ colorize: colour, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname,name' });
+const format = prettyFactory({
+  colorize: colour,
+  translateTime: 'HH:MM:ss.l',
+  ignore: 'pid,hostname,name',
+});
 const dim = (s: string): string => (colour ? `\x1b[2m${s}\x1b[0m` : s);
 const bold = (s: string): string => (colour ? `\x1b[1m${s}\x1b[0m` : s);
 
@@ -100,7 +104,9 @@ async function main(): Promise<void> {
   const packages = await findNetlabPackages(ROOT);
   const servers = packages.filter((p) => p.netlab.server);
   if (servers.length === 0) {
-    process.stdout.write('netlab: no server packages yet (a package declares "netlab.server" in its package.json)\n');
+    process.stdout.write(
+      'netlab: no server packages yet (a package declares "netlab.server" in its package.json)\n',
+    );
     return;
   }
   const certs = await ensureDevCerts();
@@ -116,11 +122,16 @@ async function main(): Promise<void> {
       : [r.pkg.name, 'NOT RUNNING', r.error ?? 'failed'];
   });
   const widths = [0, 1].map((i) => Math.max(...rows.map((row) => row[i]!.length), i === 0 ? 6 : 7));
-  const line = (cells: string[]): string => `  ${cells[0]!.padEnd(widths[0]!)}  ${cells[1]!.padEnd(widths[1]!)}  ${cells[2]}`;
-  process.stdout.write(`\n${bold(line(['server', 'address', 'try it']))}\n${rows.map(line).join('\n')}\n`);
+  const line = (cells: string[]): string =>
+    `  ${cells[0]!.padEnd(widths[0]!)}  ${cells[1]!.padEnd(widths[1]!)}  ${cells[2]}`;
+  process.stdout.write(
+    `\n${bold(line(['server', 'address', 'try it']))}\n${rows.map(line).join('\n')}\n`,
+  );
   const clis = packages.filter((p) => p.netlab.cli);
   if (clis.length > 0) {
-    process.stdout.write(`\n${bold('  demos (run by hand)')}\n${clis.map((p) => `  ${p.name.padEnd(widths[0]!)}  ${p.netlab.cli!.command}   ${dim(p.netlab.cli!.label)}`).join('\n')}\n`);
+    process.stdout.write(
+      `\n${bold('  demos (run by hand)')}\n${clis.map((p) => `  ${p.name.padEnd(widths[0]!)}  ${p.netlab.cli!.command}   ${dim(p.netlab.cli!.label)}`).join('\n')}\n`,
+    );
   }
   const up = running.filter((r) => r.state === 'listening').length;
   process.stdout.write(`\n${up}/${running.length} servers running. Ctrl-C stops them all.\n\n`);

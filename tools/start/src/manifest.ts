@@ -32,7 +32,9 @@ export async function findNetlabPackages(root: string): Promise<WorkspacePackage
     if (!entry.isDirectory()) continue;
     let manifest: { name?: string; netlab?: NetlabManifest };
     try {
-      manifest = JSON.parse(await readFile(join(dir, entry.name, 'package.json'), 'utf8')) as typeof manifest;
+      manifest = JSON.parse(
+        await readFile(join(dir, entry.name, 'package.json'), 'utf8'),
+      ) as typeof manifest;
     } catch {
       continue;
     }
@@ -40,5 +42,9 @@ export async function findNetlabPackages(root: string): Promise<WorkspacePackage
       found.push({ name: manifest.name, dir: join(dir, entry.name), netlab: manifest.netlab });
     }
   }
-  return found.sort((a, b) => (a.netlab.server?.port ?? 1e9) - (b.netlab.server?.port ?? 1e9) || a.name.localeCompare(b.name));
+  return found.sort(
+    (a, b) =>
+      (a.netlab.server?.port ?? 1e9) - (b.netlab.server?.port ?? 1e9) ||
+      a.name.localeCompare(b.name),
+  );
 }

@@ -9,7 +9,9 @@ import { spawnMain, Teardown } from 'common/harness';
 import { findNetlabPackages } from '../src/manifest.ts';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-const FIXTURE = fileURLToPath(new URL('../../../packages/common/test/fixtures/echo-main.ts', import.meta.url));
+const FIXTURE = fileURLToPath(
+  new URL('../../../packages/common/test/fixtures/echo-main.ts', import.meta.url),
+);
 const teardown = new Teardown();
 afterEach(() => teardown.run());
 
@@ -22,12 +24,22 @@ function workspace(servers: Record<string, { port: number; args?: string[] }>): 
     mkdirSync(join(dir, 'src'), { recursive: true });
     writeFileSync(
       join(dir, 'package.json'),
-      JSON.stringify({ name, type: 'module', netlab: { server: { port, label: name, tryIt: `nc 127.0.0.1 ${port}` } } }),
+      JSON.stringify({
+        name,
+        type: 'module',
+        netlab: { server: { port, label: name, tryIt: `nc 127.0.0.1 ${port}` } },
+      }),
     );
-    writeFileSync(join(dir, 'src', 'main.ts'), `process.argv.push(...${JSON.stringify(args)});\nawait import(${JSON.stringify(FIXTURE)});\n`);
+    writeFileSync(
+      join(dir, 'src', 'main.ts'),
+      `process.argv.push(...${JSON.stringify(args)});\nawait import(${JSON.stringify(FIXTURE)});\n`,
+    );
   }
   mkdirSync(join(root, 'packages', 'not-a-server'), { recursive: true });
-  writeFileSync(join(root, 'packages', 'not-a-server', 'package.json'), JSON.stringify({ name: 'not-a-server' }));
+  writeFileSync(
+    join(root, 'packages', 'not-a-server', 'package.json'),
+    JSON.stringify({ name: 'not-a-server' }),
+  );
   return root;
 }
 
@@ -43,15 +55,21 @@ describe('pnpm start (supervisor)', () => {
     const blocker = createServer();
     teardown.add(blocker, () => new Promise((r) => blocker.close(r)));
     const busy = Number((await listen(blocker, { host: '127.0.0.1', port: 0 })).split(':')[1]);
-    const root = workspace({ good: { port: 1, args: ['--port', '0'] }, clash: { port: busy, args: ['--port', String(busy)] } });
+    const root = workspace({
+      good: { port: 1, args: ['--port', '0'] },
+      clash: { port: busy, args: ['--port', String(busy)] },
+    });
 
     const sup = spawnMain(MAIN, [], { env: { NETLAB_ROOT: root } });
     teardown.add(sup, () => sup.stop('SIGKILL').catch(() => undefined));
     await sup.stdout.waitFor('Ctrl-C stops them all', 20_000);
 
-    const row = (name: string): string => sup.stdout.lines.find((l) => l.trimStart().startsWith(`${name} `)) ?? '';
+    const row = (name: string): string =>
+      sup.stdout.lines.find((l) => l.trimStart().startsWith(`${name} `)) ?? '';
     expect(row('good')).toMatch(/127\.0\.0\.1:\d+\s+nc 127\.0\.0\.1 1$/);
-    expect(row('clash')).toMatch(/NOT RUNNING\s+echo-fixture: cannot listen on 127\.0\.0\.1:\d+: address already in use \(EADDRINUSE\)$/);
+    expect(row('clash')).toMatch(
+      /NOT RUNNING\s+echo-fixture: cannot listen on 127\.0\.0\.1:\d+: address already in use \(EADDRINUSE\)$/,
+    );
     expect(row('clash')).toContain(`:${busy}:`);
     expect(sup.stdout.text).toContain('1/2 servers running');
 
