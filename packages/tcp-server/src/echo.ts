@@ -39,7 +39,12 @@ export function handleEchoConnection(socket: Socket, opts: EchoConnectionOptions
     logger.warn({ err: { code: err.code, message: err.message } }, 'connection error');
   });
   socket.on('end', () => logger.debug('peer ended (half-close): ending after the echo drains'));
-  socket.on('close', (hadError) => logger.debug({ hadError, bytesRead: socket.bytesRead, bytesWritten: socket.bytesWritten }, 'connection closed'));
+  socket.on('close', (hadError) =>
+    logger.debug(
+      { hadError, bytesRead: socket.bytesRead, bytesWritten: socket.bytesWritten },
+      'connection closed',
+    ),
+  );
   if (opts.greeting !== undefined) socket.write(opts.greeting);
   socket.pipe(socket);
 }

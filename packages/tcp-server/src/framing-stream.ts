@@ -1,0 +1,132 @@
+/**
+ * Stream adapters around the pure codecs in `src/protocol/`: a `Transform` from bytes to
+ * decoded messages (objectMode readable side) and one from messages back to framed bytes.
+ * Used by the server (socket → decode → encode → socket) and by the client.
+ */
+import { Transform, type TransformCallback } from 'node:stream';
+import { DEFAULT_MAX_PAYLOAD } from './constants.ts';
+import { FrameTooLargeError } from './errors.ts';
+import { FixedDecoder, encodeFixed } from './protocol/fixed.ts';
+import { LengthPrefixedDecoder, lengthPrefixHeader } from './protocol/length-prefixed.ts';
+import { LineDecoder, encodeLine } from './protocol/line.ts';
+import type { FixedOptions } from './protocol/fixed.ts';
+import type { LengthPrefixedOptions } from './protocol/length-prefixed.ts';
+import type { LineOptions } from './protocol/line.ts';
+
+/** A framing with a codec (the server's `echo` mode has none: bytes are piped back). */
+export type CodecFraming = 'line' | 'length' | 'fixed';
+
+/** Every limit of every codec; each framing reads the ones it has. */
+export type CodecOptions = LineOptions & LengthPrefixedOptions & FixedOptions;
+
+/** What the stream adapters need from a decoder. */
+export interface Decoder {
+  /** Yields the messages `chunk` completes; throws a `FramingError` (see each decoder). */
+  push(chunk: Buffer): Iterable<Buffer>;
+  /** Throws `ERR_UNEXPECTED_EOF` when a partial message is left over. */
+  end(): void;
+}
+
+/** A new decoder for `framing` (state per instance: one per connection). */
+export function createDecoder(framing: CodecFraming, opts: CodecOptions = {}): Decoder {
+  switch (framing) {
+    case 'line':
+      return new LineDecoder(opts);
+    case 'length':
+      return new LengthPrefixedDecoder(opts);
+    case 'fixed':
+      return new FixedDecoder(opts);
+    default:
+      return assertNever(framing);
+  }
+}
+
+/**
+ * An encoder for `framing`: one message → the buffers to write, in order (the `length`
+ * framing returns header and payload separately so the payload is not copied).
+ */
+export function createEncoder(
+  framing: CodecFraming,
+  opts: CodecOptions = {},
+): (message: Buffer) => Buffer[] {
+  switch (framing) {
+    case 'line':
+      return (message) => [encodeLine(message, opts)];
+    case 'length':
+      return (message) => {
+        // The check of encodeLengthPrefixed, without its copy of the payload.
+        const maxPayload = opts.maxPayload ?? DEFAULT_MAX_PAYLOAD;
+        if (message.length > maxPayload) throw new FrameTooLargeError(message.length, maxPayload);
+        return [lengthPrefixHeader(message.length), message];
+      };
+    case 'fixed':
+      return (message) => [encodeFixed(message, opts)];
+    default:
+      return assertNever(framing);
+  }
+}
+
+/**
+ * Bytes in, decoded messages out (`readableObjectMode`). A decoder error destroys the stream
+ * with that error (`err.code` is `ERR_MESSAGE_TOO_LONG`, `ERR_FRAME_TOO_LARGE`,
+ * `ERR_UNEXPECTED_EOF` …), after the messages before it were pushed. Backpressure: the
+ * callback of a chunk is held while the readable side is full (standard `Transform`).
+ */
+export class DecodeStream extends Transform {
+  readonly #decoder: Decoder;
+
+  constructor(decoder: Decoder, opts: { highWaterMark?: number } = {}) {
+    super({ readableObjectMode: true, readableHighWaterMark: opts.highWaterMark ?? 16 });
+    this.#decoder = decoder;
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    try {
+      for (const message of this.#decoder.push(chunk)) this.push(message);
+    } catch (err) {
+      callback(err as Error);
+      return;
+    }
+    callback();
+  }
+
+  override _flush(callback: TransformCallback): void {
+    try {
+      this.#decoder.end();
+    } catch (err) {
+      callback(err as Error);
+      return;
+    }
+    callback();
+  }
+}
+
+/** Messages in (`writableObjectMode`, Buffers), framed bytes out. */
+export class EncodeStream extends Transform {
+  readonly #encode: (message: Buffer) => Buffer[];
+
+  constructor(encode: (message: Buffer) => Buffer[]) {
+    super({ writableObjectMode: true, writableHighWaterMark: 16 });
+    this.#encode = encode;
+  }
+
+  override _transform(
+    message: Buffer,
+    _encoding: BufferEncoding,
+    callback: TransformCallback,
+  ): void {
+    let buffers: Buffer[];
+    try {
+      buffers = this.#encode(message);
+    } catch (err) {
+      callback(err as Error);
+      return;
+    }
+    for (const buffer of buffers) this.push(buffer);
+    callback();
+  }
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unknown framing ${String(value)}`);
+}

@@ -1,0 +1,121 @@
+/**
+ * The bytes a decoder has received but not yet turned into messages: a list of chunks plus a
+ * byte count (the `ws` receiver's approach). Consuming `n` bytes returns a view (`subarray`)
+ * when they lie inside one chunk and makes exactly one copy when they span chunks, so
+ * decoding stays linear in the bytes received. The seeds instead did
+ * `rest = Buffer.concat([rest, chunk])` on every chunk, which copies the whole backlog each
+ * time (quadratic for a large frame arriving in small chunks).
+ */
+const EMPTY = Buffer.alloc(0);
+
+/** Compact the chunk list once this many consumed slots sit at its front. */
+const COMPACT_AFTER = 1024;
+
+export class ChunkQueue {
+  #chunks: Buffer[] = [];
+  /** Index of the first chunk with unconsumed bytes. */
+  #head = 0;
+  /** Bytes of `#chunks[#head]` already consumed. */
+  #offset = 0;
+  #length = 0;
+
+  /** Unconsumed bytes, in total. */
+  get length(): number {
+    return this.#length;
+  }
+
+  /** Appends `chunk` (kept by reference, not copied). */
+  push(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    this.#chunks.push(chunk);
+    this.#length += chunk.length;
+  }
+
+  /**
+   * Removes and returns the first `n` bytes (`n <= length`). The result is a view that
+   * aliases the pushed chunk when the bytes lie inside one chunk, else a fresh copy.
+   */
+  consume(n: number): Buffer {
+    if (n === 0) return EMPTY;
+    if (n > this.#length)
+      throw new RangeError(`consume(${n}) with only ${this.#length} bytes queued`);
+    const first = this.#chunks[this.#head]!;
+    if (n <= first.length - this.#offset) {
+      const view = first.subarray(this.#offset, this.#offset + n);
+      this.#advance(n);
+      return view;
+    }
+    const out = Buffer.allocUnsafe(n);
+    let written = 0;
+    while (written < n) {
+      const chunk = this.#chunks[this.#head]!;
+      const take = Math.min(chunk.length - this.#offset, n - written);
+      chunk.copy(out, written, this.#offset, this.#offset + take);
+      written += take;
+      this.#advance(take);
+    }
+    return out;
+  }
+
+  /** Drops the first `n` bytes (`n <= length`) without returning them. */
+  skip(n: number): void {
+    let left = n;
+    while (left > 0) {
+      const chunk = this.#chunks[this.#head]!;
+      const take = Math.min(chunk.length - this.#offset, left);
+      this.#advance(take);
+      left -= take;
+    }
+  }
+
+  /** The 4-byte unsigned big-endian integer at the front (`length >= 4`), not consumed. */
+  peekUInt32BE(): number {
+    const first = this.#chunks[this.#head]!;
+    if (first.length - this.#offset >= 4) return first.readUInt32BE(this.#offset);
+    let value = 0;
+    let index = this.#head;
+    let offset = this.#offset;
+    for (let i = 0; i < 4; i += 1) {
+      let chunk = this.#chunks[index]!;
+      if (offset === chunk.length) {
+        index += 1;
+        offset = 0;
+        chunk = this.#chunks[index]!;
+      }
+      value = value * 256 + chunk[offset]!;
+      offset += 1;
+    }
+    return value;
+  }
+
+  /** The last queued byte, or -1 when empty. */
+  lastByte(): number {
+    if (this.#length === 0) return -1;
+    const last = this.#chunks[this.#chunks.length - 1]!;
+    return last[last.length - 1]!;
+  }
+
+  /** Drops everything (after an error: nothing is kept past it). */
+  clear(): void {
+    this.#chunks = [];
+    this.#head = 0;
+    this.#offset = 0;
+    this.#length = 0;
+  }
+
+  #advance(n: number): void {
+    this.#offset += n;
+    this.#length -= n;
+    if (this.#offset < this.#chunks[this.#head]!.length) return;
+    this.#chunks[this.#head] = EMPTY; // release the chunk for the GC
+    this.#head += 1;
+    this.#offset = 0;
+    if (this.#head === this.#chunks.length) {
+      this.#chunks = [];
+      this.#head = 0;
+    } else if (this.#head >= COMPACT_AFTER && this.#head * 2 >= this.#chunks.length) {
+      this.#chunks = this.#chunks.slice(this.#head);
+      this.#head = 0;
+    }
+  }
+}
