@@ -23,9 +23,12 @@ export class TestTimeoutError extends Error {
 export class Teardown {
   #fns: (() => unknown)[] = [];
 
-  /** Registers `fn`; returns `value` so that `const s = teardown.add(x, () => x.close())` reads well. */
-  add<T>(value: T, fn: () => unknown): T {
-    this.#fns.push(fn);
+  /**
+   * Registers `fn`, called with `value` at teardown; returns `value`, so that
+   * `const client = teardown.add(await RawClient.connect(…), (c) => c.destroy())` reads well.
+   */
+  add<T>(value: T, fn: (value: T) => unknown): T {
+    this.#fns.push(() => fn(value));
     return value;
   }
 

@@ -63,7 +63,7 @@ describe('startServer + RawClient', () => {
     teardown.add(s, () => s.close());
     expect(s.port).toBeGreaterThan(0);
     expect(s.url('tcp')).toBe(`tcp://127.0.0.1:${s.port}/`);
-    const client = teardown.add(await RawClient.connect({ port: s.port }), () => client.destroy());
+    const client = teardown.add(await RawClient.connect({ port: s.port }), (c) => c.destroy());
     expect((await client.waitForBytes(5)).toString()).toBe('hello');
     expect(s.connections.size).toBe(1);
     await s.close();
@@ -76,7 +76,7 @@ describe('startServer + RawClient', () => {
     const server = createServer((socket) => socket.write('partial'));
     const s = await startServer(server);
     teardown.add(s, () => s.close());
-    const client = teardown.add(await RawClient.connect({ port: s.port }), () => client.destroy());
+    const client = teardown.add(await RawClient.connect({ port: s.port }), (c) => c.destroy());
     await expect(client.waitForText('complete', 50)).rejects.toThrow(/"partial"/);
   });
 });

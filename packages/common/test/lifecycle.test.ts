@@ -34,9 +34,7 @@ describe('serve() as a program (fixture main)', () => {
 
   it('SIGINT stops accepting, lets an open connection finish, then exits 0', async () => {
     const main = await start(['--linger', '200']);
-    const client = teardown.add(await RawClient.connect({ port: main.port }), () =>
-      client.destroy(),
-    );
+    const client = teardown.add(await RawClient.connect({ port: main.port }), (c) => c.destroy());
     client.write('before\n');
     await client.waitForText('before\n');
     main.child.kill('SIGINT');
@@ -56,9 +54,7 @@ describe('serve() as a program (fixture main)', () => {
 
   it('destroys connections still open at the shutdown timeout, and still exits 0', async () => {
     const main = await start(['--shutdown-timeout', '300']);
-    const client = teardown.add(await RawClient.connect({ port: main.port }), () =>
-      client.destroy(),
-    );
+    const client = teardown.add(await RawClient.connect({ port: main.port }), (c) => c.destroy());
     main.child.kill('SIGTERM');
     await client.waitForEnd();
     expect(await main.exited).toBe(0);
