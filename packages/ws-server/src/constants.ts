@@ -1,0 +1,96 @@
+/**
+ * Every magic value of the package, named, with the RFC 6455 (or book §7.4) section it comes
+ * from. The protocol modules import from here; nothing else hard-codes a number.
+ */
+
+/** Appended to `Sec-WebSocket-Key` before hashing (RFC 6455 §1.3, §4.2.2 step 5.4). */
+export const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
+
+/** The only protocol version this implementation speaks (RFC 6455 §4.1, §4.4). */
+export const WS_VERSION = '13';
+
+/** A `Sec-WebSocket-Key` is the base64 of this many random bytes (RFC 6455 §4.1). */
+export const KEY_BYTES = 16;
+
+/** Frame opcodes (RFC 6455 §5.2, §11.8). 0x3–0x7 and 0xB–0xF are reserved. */
+export enum Opcode {
+  Continuation = 0x0,
+  Text = 0x1,
+  Binary = 0x2,
+  Close = 0x8,
+  Ping = 0x9,
+  Pong = 0xa,
+}
+
+/** Close codes (RFC 6455 §7.4.1, IANA registry §11.7). */
+export enum CloseCode {
+  /** Normal closure. */
+  Normal = 1000,
+  /** Going away: server shutdown, page navigated away. */
+  GoingAway = 1001,
+  /** Protocol error. */
+  ProtocolError = 1002,
+  /** Unsupported data type. */
+  UnsupportedData = 1003,
+  /** Reserved; never on the wire. */
+  Reserved = 1004,
+  /** No status code was present in the close frame; never on the wire. */
+  NoStatus = 1005,
+  /** Closed without a close frame; never on the wire. */
+  Abnormal = 1006,
+  /** Invalid frame payload data (e.g. text that is not UTF-8). */
+  InvalidPayload = 1007,
+  /** Policy violation. */
+  PolicyViolation = 1008,
+  /** Message too big. */
+  MessageTooBig = 1009,
+  /** Client expected an extension the server did not negotiate. */
+  MandatoryExtension = 1010,
+  /** Internal server error. */
+  InternalError = 1011,
+  /** Service restart (IANA). */
+  ServiceRestart = 1012,
+  /** Try again later (IANA). */
+  TryAgainLater = 1013,
+  /** Bad gateway (IANA). */
+  BadGateway = 1014,
+  /** TLS handshake failure; never on the wire. */
+  TlsHandshake = 1015,
+}
+
+/** Largest payload of a control frame, in bytes (RFC 6455 §5.5). */
+export const MAX_CONTROL_PAYLOAD = 125;
+
+/** Largest close reason, in bytes of UTF-8: 125 minus the 2-byte code (RFC 6455 §5.5.1). */
+export const MAX_CLOSE_REASON = 123;
+
+/** The 7-bit payload length field values that announce an extended length (RFC 6455 §5.2). */
+export const LENGTH_16 = 126;
+export const LENGTH_64 = 127;
+
+/** Largest payload a 16-bit extended length holds, in bytes (RFC 6455 §5.2). */
+export const MAX_LENGTH_16 = 0xffff;
+
+/** Default `maxPayload`: the largest message (all fragments together) accepted, 16 MiB. */
+export const DEFAULT_MAX_PAYLOAD = 16 * 1024 * 1024;
+
+/** Default wait for the peer's close frame after we sent ours, in ms (RFC 6455 §7.1.1). */
+export const DEFAULT_CLOSE_TIMEOUT = 5_000;
+
+/** Default time a client has to send complete upgrade request headers, in ms. */
+export const DEFAULT_HANDSHAKE_TIMEOUT = 10_000;
+
+/** Default heartbeat: ping every 30 s, terminate a peer that did not pong since the last one. */
+export const DEFAULT_HEARTBEAT_INTERVAL = 30_000;
+
+/** Subprotocols the server offers by default: the book's example (§7.4.1). */
+export const DEFAULT_PROTOCOLS: readonly string[] = ['chat', 'superchat'];
+
+/** The default port of the book's WebSocket example (§7.4.1). */
+export const DEFAULT_PORT = 12010;
+
+/** `/updates` pushes a tick every this many ms (the book's client loop, mirrored). */
+export const UPDATES_INTERVAL = 50;
+
+/** `/chat` skips a recipient whose unflushed bytes exceed this (a slow reader). */
+export const CHAT_MAX_BUFFERED = 1024 * 1024;

@@ -1,0 +1,26 @@
+export { createWsServer, WsServer, type WsServerOptions } from './server.ts';
+export { connect, type ConnectOptions } from './client.ts';
+export {
+  WebSocket,
+  ReadyState,
+  type FrameInfo,
+  type SendOptions,
+  type WebSocketOptions,
+} from './websocket.ts';
+export { WsProtocolError, HandshakeError, WsStateError, InvalidArgumentError } from './errors.ts';
+export { CloseCode, Opcode, GUID } from './constants.ts';
+export {
+  FrameDecoder,
+  type FrameHeader,
+  type FrameSink,
+  type Role,
+} from './protocol/frame-decoder.ts';
+export { MessageAssembler, type MessageSink } from './protocol/message-assembler.ts';
+export { encodeFrame, type EncodeOptions } from './protocol/frame-encoder.ts';
+export { encodeClosePayload, parseClosePayload, isValidCloseCode } from './protocol/close.ts';
+export {
+  acceptKey,
+  validateUpgradeRequest,
+  validateUpgradeResponse,
+} from './protocol/handshake.ts';
+export { applyMask } from './protocol/mask.ts';

@@ -1,0 +1,322 @@
+/**
+ * Incremental frame decoder (RFC 6455 §5.2): fed socket chunks of any size, it parses FIN,
+ * RSV1-3, opcode, MASK, the 7/16/64-bit payload length, the masking key and the payload, and
+ * hands each frame to a {@link FrameSink}. Pure: no sockets, timers or logging.
+ *
+ * Buffering follows ws's receiver: a list of chunks plus a byte count; a payload that lies in
+ * one chunk is returned as a view of it (no copy), one that spans chunks is copied once.
+ */
+import {
+  LENGTH_16,
+  LENGTH_64,
+  MAX_CONTROL_PAYLOAD,
+  MAX_LENGTH_16,
+  Opcode,
+  CloseCode,
+} from '../constants.ts';
+import { WsProtocolError } from '../errors.ts';
+import { applyMask } from './mask.ts';
+
+/** Which side of the connection decodes: a server expects masked frames, a client unmasked. */
+export type Role = 'server' | 'client';
+
+/** A frame's header fields (RFC 6455 §5.2). `payloadLength` is in bytes. */
+export interface FrameHeader {
+  fin: boolean;
+  rsv1: boolean;
+  rsv2: boolean;
+  rsv3: boolean;
+  opcode: Opcode;
+  masked: boolean;
+  payloadLength: number;
+}
+
+/** Receives decoded frames. Either method may throw a {@link WsProtocolError} to fail the stream. */
+export interface FrameSink {
+  /** Called once the header is complete, before the payload is buffered (limit checks go here). */
+  onHeader(header: FrameHeader): void;
+  /**
+   * Called with the unmasked payload. The buffer may be a view of the chunk passed to
+   * {@link FrameDecoder.push} (it aliases socket memory): copy it to keep it past the call.
+   */
+  onFrame(header: FrameHeader, payload: Buffer): void;
+}
+
+export interface FrameDecoderOptions {
+  /** `server`: client frames must be masked; `client`: server frames must not be. */
+  role: Role;
+  /** Largest frame payload accepted, in bytes; larger → 1009 from the header. */
+  maxPayload: number;
+}
+
+enum State {
+  Header,
+  ExtendedLength16,
+  ExtendedLength64,
+  MaskingKey,
+  Payload,
+}
+
+const EMPTY = Buffer.alloc(0);
+
+function isKnownOpcode(opcode: number): opcode is Opcode {
+  return opcode <= Opcode.Binary || (opcode >= Opcode.Close && opcode <= Opcode.Pong);
+}
+
+/**
+ * Decodes a stream of frames. One instance per connection (its state is the connection's).
+ *
+ * @throws {WsProtocolError} from {@link FrameDecoder.push}: `ERR_WS_RESERVED_BITS`,
+ *   `ERR_WS_RESERVED_OPCODE`, `ERR_WS_CONTROL_FRAGMENTED`, `ERR_WS_CONTROL_TOO_LONG`,
+ *   `ERR_WS_EXPECTED_MASK`, `ERR_WS_UNEXPECTED_MASK`, `ERR_WS_LENGTH_MSB`,
+ *   `ERR_WS_NON_MINIMAL_LENGTH` (all 1002), `ERR_WS_PAYLOAD_TOO_BIG` (1009); after an error the
+ *   decoder ignores further input.
+ */
+export class FrameDecoder {
+  readonly #role: Role;
+  readonly #maxPayload: number;
+  readonly #sink: FrameSink;
+  #chunks: Buffer[] = [];
+  /** Read position inside `#chunks[0]`. */
+  #offset = 0;
+  #buffered = 0;
+  #state = State.Header;
+  #header: FrameHeader | undefined;
+  readonly #maskingKey = Buffer.alloc(4);
+  #stopped = false;
+
+  constructor(sink: FrameSink, options: FrameDecoderOptions) {
+    this.#sink = sink;
+    this.#role = options.role;
+    this.#maxPayload = options.maxPayload;
+  }
+
+  /** Bytes received but not yet part of a delivered frame. */
+  get bufferedBytes(): number {
+    return this.#buffered;
+  }
+
+  /** Stops decoding: the rest of the current chunk and later chunks are ignored. */
+  stop(): void {
+    this.#stopped = true;
+    this.#chunks = [];
+    this.#buffered = 0;
+    this.#offset = 0;
+  }
+
+  /** Feeds a chunk; delivers every frame it completes. */
+  push(chunk: Buffer): void {
+    if (this.#stopped || chunk.length === 0) return;
+    this.#chunks.push(chunk);
+    this.#buffered += chunk.length;
+    try {
+      this.#run();
+    } catch (err) {
+      this.stop();
+      throw err;
+    }
+  }
+
+  #run(): void {
+    while (!this.#stopped) {
+      const state = this.#state;
+      switch (state) {
+        case State.Header:
+          if (this.#buffered < 2) return;
+          this.#readHeader();
+          break;
+        case State.ExtendedLength16:
+          if (this.#buffered < 2) return;
+          this.#readLength16();
+          break;
+        case State.ExtendedLength64:
+          if (this.#buffered < 8) return;
+          this.#readLength64();
+          break;
+        case State.MaskingKey:
+          if (this.#buffered < 4) return;
+          for (let i = 0; i < 4; i += 1) this.#maskingKey[i] = this.#readByte();
+          this.#state = State.Payload;
+          break;
+        case State.Payload: {
+          const header = this.#header!;
+          if (this.#buffered < header.payloadLength) return;
+          const payload = this.#consume(header.payloadLength);
+          if (header.masked) applyMask(payload, this.#maskingKey);
+          this.#state = State.Header;
+          this.#header = undefined;
+          this.#sink.onFrame(header, payload);
+          break;
+        }
+        default: {
+          const never: never = state;
+          throw new Error(`unreachable decoder state ${String(never)}`);
+        }
+      }
+    }
+  }
+
+  #readHeader(): void {
+    const b0 = this.#readByte();
+    const b1 = this.#readByte();
+    const opcode = b0 & 0x0f;
+    const header: FrameHeader = {
+      fin: (b0 & 0x80) !== 0,
+      rsv1: (b0 & 0x40) !== 0,
+      rsv2: (b0 & 0x20) !== 0,
+      rsv3: (b0 & 0x10) !== 0,
+      opcode: opcode as Opcode,
+      masked: (b1 & 0x80) !== 0,
+      payloadLength: b1 & 0x7f,
+    };
+    // RFC 6455 §5.2: RSV1-3 MUST be 0 unless an extension defines them (none is negotiated).
+    if ((b0 & 0x70) !== 0) {
+      throw new WsProtocolError(
+        'ERR_WS_RESERVED_BITS',
+        CloseCode.ProtocolError,
+        'RSV1-3 set without a negotiated extension',
+      );
+    }
+    if (!isKnownOpcode(opcode)) {
+      throw new WsProtocolError(
+        'ERR_WS_RESERVED_OPCODE',
+        CloseCode.ProtocolError,
+        `reserved opcode 0x${opcode.toString(16)}`,
+      );
+    }
+    if (opcode >= Opcode.Close) {
+      // RFC 6455 §5.5: control frames are never fragmented and carry at most 125 bytes.
+      if (!header.fin) {
+        throw new WsProtocolError(
+          'ERR_WS_CONTROL_FRAGMENTED',
+          CloseCode.ProtocolError,
+          'fragmented control frame',
+        );
+      }
+      if (header.payloadLength > MAX_CONTROL_PAYLOAD) {
+        throw new WsProtocolError(
+          'ERR_WS_CONTROL_TOO_LONG',
+          CloseCode.ProtocolError,
+          'control frame payload over 125 bytes',
+        );
+      }
+    }
+    // RFC 6455 §5.1: a client masks every frame; a server masks none.
+    if (this.#role === 'server' && !header.masked) {
+      throw new WsProtocolError(
+        'ERR_WS_EXPECTED_MASK',
+        CloseCode.ProtocolError,
+        'unmasked client frame',
+      );
+    }
+    if (this.#role === 'client' && header.masked) {
+      throw new WsProtocolError(
+        'ERR_WS_UNEXPECTED_MASK',
+        CloseCode.ProtocolError,
+        'masked server frame',
+      );
+    }
+    this.#header = header;
+    if (header.payloadLength === LENGTH_16) this.#state = State.ExtendedLength16;
+    else if (header.payloadLength === LENGTH_64) this.#state = State.ExtendedLength64;
+    else this.#lengthDone();
+  }
+
+  #readLength16(): void {
+    const length = (this.#readByte() << 8) | this.#readByte();
+    // RFC 6455 §5.2: "the minimal number of bytes MUST be used to encode the length".
+    if (length < LENGTH_16) {
+      throw new WsProtocolError(
+        'ERR_WS_NON_MINIMAL_LENGTH',
+        CloseCode.ProtocolError,
+        '16-bit length under 126',
+      );
+    }
+    this.#header!.payloadLength = length;
+    this.#lengthDone();
+  }
+
+  #readLength64(): void {
+    let high = 0;
+    for (let i = 0; i < 4; i += 1) high = high * 256 + this.#readByte();
+    let low = 0;
+    for (let i = 0; i < 4; i += 1) low = low * 256 + this.#readByte();
+    // RFC 6455 §5.2: the most significant bit of a 64-bit length MUST be 0.
+    if (high >= 0x8000_0000) {
+      throw new WsProtocolError(
+        'ERR_WS_LENGTH_MSB',
+        CloseCode.ProtocolError,
+        '64-bit length with the MSB set',
+      );
+    }
+    const length = high * 2 ** 32 + low;
+    if (length <= MAX_LENGTH_16) {
+      throw new WsProtocolError(
+        'ERR_WS_NON_MINIMAL_LENGTH',
+        CloseCode.ProtocolError,
+        '64-bit length under 65536',
+      );
+    }
+    this.#header!.payloadLength = length;
+    this.#lengthDone();
+  }
+
+  /** The payload length is known: check limits before buffering a byte of payload. */
+  #lengthDone(): void {
+    const header = this.#header!;
+    if (header.payloadLength > this.#maxPayload) {
+      throw new WsProtocolError(
+        'ERR_WS_PAYLOAD_TOO_BIG',
+        CloseCode.MessageTooBig,
+        `frame payload of ${header.payloadLength} bytes exceeds maxPayload ${this.#maxPayload}`,
+      );
+    }
+    this.#sink.onHeader(header);
+    this.#state = header.masked ? State.MaskingKey : State.Payload;
+  }
+
+  #readByte(): number {
+    const chunk = this.#chunks[0]!;
+    const byte = chunk[this.#offset]!;
+    this.#offset += 1;
+    this.#buffered -= 1;
+    if (this.#offset === chunk.length) {
+      this.#chunks.shift();
+      this.#offset = 0;
+    }
+    return byte;
+  }
+
+  /** Takes `n` bytes: a view when they lie in one chunk, one copy when they span chunks. */
+  #consume(n: number): Buffer {
+    if (n === 0) return EMPTY;
+    this.#buffered -= n;
+    const first = this.#chunks[0]!;
+    const available = first.length - this.#offset;
+    if (n <= available) {
+      const view = first.subarray(this.#offset, this.#offset + n);
+      if (n === available) {
+        this.#chunks.shift();
+        this.#offset = 0;
+      } else {
+        this.#offset += n;
+      }
+      return view;
+    }
+    const out = Buffer.allocUnsafe(n);
+    let written = 0;
+    while (written < n) {
+      const chunk = this.#chunks[0]!;
+      const take = Math.min(chunk.length - this.#offset, n - written);
+      chunk.copy(out, written, this.#offset, this.#offset + take);
+      written += take;
+      if (this.#offset + take === chunk.length) {
+        this.#chunks.shift();
+        this.#offset = 0;
+      } else {
+        this.#offset += take;
+      }
+    }
+    return out;
+  }
+}

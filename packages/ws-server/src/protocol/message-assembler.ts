@@ -1,0 +1,167 @@
+/**
+ * Message assembly (RFC 6455 §5.4, §5.5, §8.1): joins fragments into messages, passes control
+ * frames through (they may arrive between fragments), enforces `maxPayload` on the whole
+ * message from each frame header (before the payload is buffered) and validates text as UTF-8
+ * incrementally, fragment by fragment. Pure.
+ */
+import { isUtf8 } from 'node:buffer';
+import { TextDecoder } from 'node:util';
+import { CloseCode, Opcode } from '../constants.ts';
+import { WsProtocolError } from '../errors.ts';
+import { parseClosePayload } from './close.ts';
+import type { FrameHeader, FrameSink } from './frame-decoder.ts';
+
+/** Receives complete messages and control frames. */
+export interface MessageSink {
+  /** A complete message: a string for text (already UTF-8 validated), a Buffer for binary. */
+  onMessage(data: Buffer | string, isBinary: boolean): void;
+  /** A ping; the payload may alias socket memory. */
+  onPing(payload: Buffer): void;
+  /** A pong; the payload may alias socket memory. */
+  onPong(payload: Buffer): void;
+  /** A valid close frame (code 1005 when it had no payload). */
+  onClose(code: number, reason: string): void;
+}
+
+export interface MessageAssemblerOptions {
+  /** Largest message (all fragments together) in bytes; larger → 1009. */
+  maxPayload: number;
+}
+
+/**
+ * A {@link FrameSink} that turns frames into messages for a {@link MessageSink}.
+ *
+ * @throws {WsProtocolError} `ERR_WS_UNEXPECTED_CONTINUATION`, `ERR_WS_EXPECTED_CONTINUATION`
+ *   (1002), `ERR_WS_PAYLOAD_TOO_BIG` (1009), `ERR_WS_INVALID_UTF8` (1007), and the close
+ *   payload errors of {@link parseClosePayload}.
+ */
+export class MessageAssembler implements FrameSink {
+  readonly #sink: MessageSink;
+  readonly #maxPayload: number;
+  /** Opcode of the message being assembled, or undefined between messages. */
+  #opcode: Opcode.Text | Opcode.Binary | undefined;
+  /** Bytes announced so far for the open message (headers included as they arrive). */
+  #total = 0;
+  #fragments: Buffer[] = [];
+  #text = '';
+  #decoder: TextDecoder | undefined;
+
+  constructor(sink: MessageSink, options: MessageAssemblerOptions) {
+    this.#sink = sink;
+    this.#maxPayload = options.maxPayload;
+  }
+
+  onHeader(header: FrameHeader): void {
+    const { opcode } = header;
+    if (opcode >= Opcode.Close) return;
+    if (opcode === Opcode.Continuation) {
+      if (this.#opcode === undefined) {
+        throw new WsProtocolError(
+          'ERR_WS_UNEXPECTED_CONTINUATION',
+          CloseCode.ProtocolError,
+          'continuation frame without a message to continue',
+        );
+      }
+    } else if (this.#opcode !== undefined) {
+      throw new WsProtocolError(
+        'ERR_WS_EXPECTED_CONTINUATION',
+        CloseCode.ProtocolError,
+        'new data frame while a fragmented message is open',
+      );
+    }
+    const total = (opcode === Opcode.Continuation ? this.#total : 0) + header.payloadLength;
+    if (total > this.#maxPayload) {
+      throw new WsProtocolError(
+        'ERR_WS_PAYLOAD_TOO_BIG',
+        CloseCode.MessageTooBig,
+        `message of at least ${total} bytes exceeds maxPayload ${this.#maxPayload}`,
+      );
+    }
+    this.#total = total;
+  }
+
+  onFrame(header: FrameHeader, payload: Buffer): void {
+    const opcode = header.opcode;
+    switch (opcode) {
+      case Opcode.Ping:
+        this.#sink.onPing(payload);
+        return;
+      case Opcode.Pong:
+        this.#sink.onPong(payload);
+        return;
+      case Opcode.Close: {
+        const { code, reason } = parseClosePayload(payload);
+        this.#sink.onClose(code, reason);
+        return;
+      }
+      case Opcode.Text:
+      case Opcode.Binary:
+        if (header.fin) {
+          // The common case: an unfragmented message, delivered without copying.
+          this.#total = 0;
+          this.#deliverWhole(opcode, payload);
+          return;
+        }
+        this.#opcode = opcode;
+        this.#fragments = [];
+        this.#text = '';
+        this.#addFragment(payload, false);
+        return;
+      case Opcode.Continuation:
+        this.#addFragment(payload, header.fin);
+        if (header.fin) this.#finish();
+        return;
+      default: {
+        const never: never = opcode;
+        throw new Error(`unreachable opcode ${String(never)}`);
+      }
+    }
+  }
+
+  #deliverWhole(opcode: Opcode.Text | Opcode.Binary, payload: Buffer): void {
+    if (opcode === Opcode.Binary) {
+      this.#sink.onMessage(payload, true);
+      return;
+    }
+    if (!isUtf8(payload)) {
+      throw new WsProtocolError(
+        'ERR_WS_INVALID_UTF8',
+        CloseCode.InvalidPayload,
+        'text message is not valid UTF-8',
+      );
+    }
+    this.#sink.onMessage(payload.toString('utf8'), false);
+  }
+
+  #addFragment(payload: Buffer, fin: boolean): void {
+    if (this.#opcode === Opcode.Binary) {
+      // A view of the socket chunk; Node never reuses a chunk it emitted, so keeping it is safe.
+      // The fragments are copied once, into the message, at FIN.
+      this.#fragments.push(payload);
+      return;
+    }
+    // Text: decode each fragment as it arrives, so an invalid sequence fails at once while a
+    // character split across fragments is carried over (RFC 6455 §8.1; WHATWG streaming decode).
+    this.#decoder ??= new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+    try {
+      this.#text += this.#decoder.decode(payload, { stream: !fin });
+    } catch {
+      this.#decoder = undefined;
+      throw new WsProtocolError(
+        'ERR_WS_INVALID_UTF8',
+        CloseCode.InvalidPayload,
+        'text message is not valid UTF-8',
+      );
+    }
+  }
+
+  #finish(): void {
+    const opcode = this.#opcode;
+    const data = opcode === Opcode.Binary ? Buffer.concat(this.#fragments) : this.#text;
+    this.#opcode = undefined;
+    this.#fragments = [];
+    this.#text = '';
+    this.#total = 0;
+    this.#sink.onMessage(data, opcode === Opcode.Binary);
+  }
+}
