@@ -1,5 +1,7 @@
 import type { Socket } from 'node:net';
 import type { Logger } from 'common';
+import { discardInput, watchSocket, type ConnectionHandle } from './connection.ts';
+import { DEFAULT_IDLE_TIMEOUT } from './constants.ts';
 
 /** Options of {@link handleEchoConnection}. */
 export interface EchoConnectionOptions {
@@ -23,28 +25,26 @@ export interface EchoConnectionOptions {
  * The peer's half-close (`end`) is answered by ending our side once everything was echoed,
  * which needs the server created with `allowHalfOpen: true` (otherwise Node ends our side at
  * once, and echo bytes still in flight hit "write after end"). Works for `net.Socket` and
- * `tls.TLSSocket` alike. Errors are logged and close only this connection.
+ * `tls.TLSSocket` alike. Events are logged (data sizes at debug); errors close only this
+ * connection.
+ *
+ * @returns a handle whose `end()` stops echoing and half-closes after the flush (graceful
+ *   shutdown).
  */
-export function handleEchoConnection(socket: Socket, opts: EchoConnectionOptions): void {
-  const { logger } = opts;
-  const idleTimeout = opts.idleTimeout ?? 60_000;
-  if (idleTimeout > 0) {
-    socket.setTimeout(idleTimeout);
-    socket.on('timeout', () => {
-      logger.info({ idleTimeoutMs: idleTimeout }, 'idle timeout: closing connection');
-      socket.destroy();
-    });
-  }
-  socket.on('error', (err: NodeJS.ErrnoException) => {
-    logger.warn({ err: { code: err.code, message: err.message } }, 'connection error');
-  });
-  socket.on('end', () => logger.debug('peer ended (half-close): ending after the echo drains'));
-  socket.on('close', (hadError) =>
-    logger.debug(
-      { hadError, bytesRead: socket.bytesRead, bytesWritten: socket.bytesWritten },
-      'connection closed',
-    ),
-  );
+export function handleEchoConnection(
+  socket: Socket,
+  opts: EchoConnectionOptions,
+): ConnectionHandle {
+  watchSocket(socket, opts.logger, opts.idleTimeout ?? DEFAULT_IDLE_TIMEOUT);
   if (opts.greeting !== undefined) socket.write(opts.greeting);
   socket.pipe(socket);
+  return {
+    socket,
+    end() {
+      if (socket.writableEnded || socket.destroyed) return;
+      socket.unpipe(socket);
+      socket.end();
+      discardInput(socket);
+    },
+  };
 }

@@ -1,1 +1,41 @@
 export { handleEchoConnection, type EchoConnectionOptions } from './echo.ts';
+export {
+  createTcpServer,
+  TcpServer,
+  FRAMINGS,
+  type Framing,
+  type TcpServerOptions,
+} from './server.ts';
+export type { ConnectionHandle } from './connection.ts';
+export { TcpClient, type TcpClientOptions } from './client.ts';
+export {
+  createDecoder,
+  createEncoder,
+  DecodeStream,
+  EncodeStream,
+  type CodecFraming,
+  type CodecOptions,
+  type Decoder,
+} from './framing-stream.ts';
+export { LineDecoder, encodeLine, type LineOptions } from './protocol/line.ts';
+export {
+  LengthPrefixedDecoder,
+  encodeLengthPrefixed,
+  lengthPrefixHeader,
+  type LengthPrefixedOptions,
+} from './protocol/length-prefixed.ts';
+export {
+  FixedDecoder,
+  encodeFixed,
+  stripFixedPadding,
+  type FixedOptions,
+} from './protocol/fixed.ts';
+export {
+  FramingError,
+  MessageTooLongError,
+  FrameTooLargeError,
+  UnexpectedEofError,
+  InvalidMessageError,
+  InvalidOptionError,
+} from './errors.ts';
+export * as constants from './constants.ts';
