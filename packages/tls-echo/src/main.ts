@@ -211,14 +211,26 @@ async function clientMain(argv: string[]): Promise<void> {
 /** stdin → server, server → stdout, until the server closes the connection. */
 function pipeStdio(socket: TLSSocket): Promise<void> {
   return new Promise((resolve) => {
+    let failed = false;
+    let received = 0;
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+    });
     socket.pipe(process.stdout, { end: false });
     process.stdin.pipe(socket);
     socket.on('error', (err: NodeJS.ErrnoException) => {
       // TLS 1.3: a refused client certificate arrives after `secureConnect`.
+      failed = true;
       process.stderr.write(`${NAME} client: ${formatTlsError(err)}\n`);
       process.exitCode = 1;
     });
     socket.once('close', () => {
+      if (!failed && received === 0) {
+        process.stderr.write(
+          `${NAME} client: ${formatTlsError({ code: 'ERR_TLS_CLOSED_BEFORE_GREETING', message: '' })}\n`,
+        );
+        process.exitCode = 1;
+      }
       process.stdin.unpipe(socket);
       process.stdin.destroy();
       resolve();

@@ -46,7 +46,8 @@ export interface TlsEchoServerOptions {
  * SHA-256 fingerprint, protocol, cipher); per failed handshake: `TLS handshake failed` with
  * the error's `code` (`ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE`,
  * `ERR_SSL_TLSV1_ALERT_UNKNOWN_CA`, `ERR_SSL_UNSUPPORTED_PROTOCOL`,
- * `ERR_TLS_HANDSHAKE_TIMEOUT` …). A failed handshake closes only that connection.
+ * `ERR_TLS_HANDSHAKE_TIMEOUT` …), or, for a client certificate that did not verify, the
+ * verification code (`UNABLE_TO_VERIFY_LEAF_SIGNATURE`, `CERT_HAS_EXPIRED`). A failed handshake closes only that connection.
  *
  * @throws the `tls.createSecureContext` error for credentials OpenSSL refuses
  *   (`ERR_OSSL_X509_KEY_VALUES_MISMATCH` …); check them first with `loadCredentials`.
@@ -90,10 +91,23 @@ export function createTlsEchoServer(options: TlsEchoServerOptions): tls.Server {
   });
 
   server.on('tlsClientError', (err: NodeJS.ErrnoException, socket: tls.TLSSocket) => {
-    const log = connectionLogger(logger, socket);
+    // Node checks the client certificate after the handshake and, with rejectUnauthorized,
+    // destroys the socket without a TLS alert: `err` is then a bare ECONNRESET ("socket hang
+    // up") and the real reason is `socket.authorizationError` (CERT_HAS_EXPIRED …).
+    const rejected = socket.authorizationError !== undefined && socket.authorizationError !== null;
+    const code = rejected ? String(socket.authorizationError) : err.code;
+    // A destroyed socket has no remote address any more (connectionLogger would say `unix`).
+    const log =
+      socket.remoteAddress === undefined
+        ? logger.child({ remote: 'closed' })
+        : connectionLogger(logger, socket);
     log.warn(
-      { code: err.code, reason: explainTlsError(err.code) ?? firstLine(err.message) },
-      'TLS handshake failed',
+      {
+        code,
+        errorCode: rejected ? err.code : undefined,
+        reason: explainTlsError(code) ?? firstLine(err.message),
+      },
+      rejected ? 'TLS handshake failed: client certificate rejected' : 'TLS handshake failed',
     );
     socket.destroy();
   });
