@@ -1,0 +1,47 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { HttpError } from '../errors.ts';
+import { BodyCollector, checkDeclaredLength } from '../protocol/body.ts';
+import { sendText, type Handler } from './router.ts';
+
+/**
+ * Answers 413 and closes the connection: the rest of the body is never read, so the socket
+ * cannot carry another request (`Connection: close`; Node ends and destroys the socket once
+ * the response is flushed).
+ */
+export function refuseBody(req: IncomingMessage, res: ServerResponse, err: HttpError): void {
+  req.pause();
+  sendText(res, err.statusCode, `${err.message}\n`, { Connection: 'close' });
+}
+
+/**
+ * `POST /echo`: reads the body the book's way (§7.3.2: `data` chunks, `Buffer.concat` at
+ * `end`) and sends it back with the request's `Content-Type` and a byte-exact
+ * `Content-Length`. Over `maxBody` → 413: at once when `Content-Length` says so, otherwise as
+ * soon as the running total crosses the limit (chunked bodies too), without buffering more.
+ */
+export const echo: Handler = ({ req, res, maxBody, logger }) => {
+  const declared = checkDeclaredLength(req.headers['content-length'], maxBody);
+  if (declared !== undefined) {
+    logger.info({ code: declared.code, contentLength: req.headers['content-length'] }, 'body refused');
+    refuseBody(req, res, declared);
+    return;
+  }
+  const body = new BodyCollector(maxBody);
+  const onData = (chunk: Buffer): void => {
+    const err = body.push(chunk);
+    if (err === undefined) return;
+    req.off('data', onData);
+    logger.info({ code: err.code, received: body.length + chunk.length }, 'body refused');
+    refuseBody(req, res, err);
+  };
+  req.on('data', onData);
+  req.on('end', () => {
+    if (res.headersSent) return;
+    const data = body.concat();
+    res.writeHead(200, {
+      'Content-Type': req.headers['content-type'] ?? 'application/octet-stream',
+      'Content-Length': data.length,
+    });
+    res.end(data);
+  });
+};

@@ -1,0 +1,63 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'common';
+
+/** What a route handler gets: the book's `(req, res)` plus the server's limits and logger. */
+export interface RouteContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+  /** The request URL parsed against a dummy base (path and query only). */
+  url: URL;
+  /** Largest body the server accepts, in bytes. */
+  maxBody: number;
+  /** Per-connection logger (`conn`, `remote`). */
+  logger: Logger;
+}
+
+/**
+ * A request handler. It must answer (end `res`) exactly once; a thrown error or rejected
+ * promise becomes a 500 (or, when headers were already sent, a destroyed response).
+ */
+export type Handler = (ctx: RouteContext) => void | Promise<void>;
+
+/** One path and the handlers for its methods (upper-case method names). */
+export interface Route {
+  path: string;
+  methods: Readonly<Record<string, Handler>>;
+}
+
+/** The result of {@link matchRoute}. */
+export type RouteMatch =
+  | { kind: 'found'; handler: Handler }
+  | { kind: 'not-found' }
+  | { kind: 'method-not-allowed'; allow: string[] };
+
+/**
+ * Finds the handler for `method` and `pathname` (exact match; later routes override earlier
+ * ones with the same path). A `GET` handler also serves `HEAD` (RFC 9110 §9.3.2; Node drops
+ * the body of a HEAD response itself). A known path with another method is 405 with the
+ * `Allow` list (RFC 9110 §15.5.6).
+ */
+export function matchRoute(routes: readonly Route[], method: string, pathname: string): RouteMatch {
+  const route = routes.findLast((r) => r.path === pathname);
+  if (route === undefined) return { kind: 'not-found' };
+  const handler = route.methods[method] ?? (method === 'HEAD' ? route.methods.GET : undefined);
+  if (handler !== undefined) return { kind: 'found', handler };
+  const allow = Object.keys(route.methods);
+  if (allow.includes('GET') && !allow.includes('HEAD')) allow.push('HEAD');
+  return { kind: 'method-not-allowed', allow };
+}
+
+/** Sends a small `text/plain` answer with a correct `Content-Length` (bytes, not characters). */
+export function sendText(
+  res: ServerResponse,
+  statusCode: number,
+  text: string,
+  headers: Readonly<Record<string, string | number>> = {},
+): void {
+  res.writeHead(statusCode, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    ...headers,
+  });
+  res.end(text);
+}

@@ -1,0 +1,209 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { connectionLogger, type Logger } from 'common';
+import { DRAIN_POLL_MS, WS_SERVER_HINT } from './constants.ts';
+import { resolveOptions, type HttpServerOptions, type ResolvedOptions } from './options.ts';
+import { clientErrorResponse, rawResponse } from './protocol/client-error.ts';
+import { decideExpectation, ExpectDecision } from './protocol/expect.ts';
+import { handleConnect, type Tunnel } from './proxy.ts';
+import { ROUTES } from './routes/index.ts';
+import { matchRoute, sendText, type Route } from './routes/router.ts';
+
+type ClientError = Error & { code?: string; bytesParsed?: number; reason?: string };
+
+/**
+ * The book's HTTP server (§7.3) with production limits: `node:http` underneath, the routes of
+ * `src/routes/`, and every server event handled on purpose (`request`, `checkContinue`,
+ * `checkExpectation`, `connect`, `upgrade`, `clientError`). Create it with
+ * {@link createHttpServer}; `main.ts` listens.
+ */
+export class HttpServer {
+  /** The unstarted `http.Server` (pass it to `listen`/common's `serve`). */
+  readonly server: Server;
+  /** The validated options, defaults filled in. */
+  readonly options: ResolvedOptions;
+  readonly #routes: readonly Route[];
+  readonly #loggers = new WeakMap<Socket, Logger>();
+  readonly #sockets = new Set<Socket>();
+  readonly #inFlight = new Set<ServerResponse>();
+  readonly #tunnels = new Set<Tunnel>();
+  #draining = false;
+
+  constructor(options: HttpServerOptions = {}) {
+    this.options = resolveOptions(options);
+    const o = this.options;
+    this.#routes = [...ROUTES, ...o.routes];
+    this.server = createServer({
+      headersTimeout: o.headersTimeout,
+      requestTimeout: o.requestTimeout,
+      keepAliveTimeout: o.keepAliveTimeout,
+      connectionsCheckingInterval: o.connectionsCheckingInterval,
+    });
+    this.server.maxHeadersCount = o.maxHeadersCount;
+    this.server.maxRequestsPerSocket = o.maxRequestsPerSocket;
+    this.server.on('connection', (socket: Socket) => {
+      this.#sockets.add(socket);
+      const logger = connectionLogger(o.logger, socket);
+      this.#loggers.set(socket, logger);
+      logger.debug('connection');
+      socket.once('close', () => this.#sockets.delete(socket));
+    });
+    this.server.on('request', (req: IncomingMessage, res: ServerResponse) => this.#onRequest(req, res));
+    this.server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => this.#onExpect(req, res));
+    this.server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => this.#onExpect(req, res));
+    this.server.on('clientError', (err: ClientError, socket: Duplex) => this.#onClientError(err, socket));
+    this.server.on('upgrade', (req: IncomingMessage, socket: Duplex) => this.#onUpgrade(req, socket));
+    this.server.on('connect', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+      handleConnect(req, socket, head, {
+        allow: o.proxyAllow,
+        logger: this.#logger(req.socket),
+        tunnels: this.#tunnels,
+      }),
+    );
+  }
+
+  /** True once {@link drain} was called. */
+  get draining(): boolean {
+    return this.#draining;
+  }
+
+  /**
+   * Graceful shutdown, after `server.close()` stopped accepting (common's `serve` calls it):
+   * every response not yet started and every new request on an open socket is answered with
+   * `Connection: close`; idle keep-alive sockets are closed now and then every
+   * {@link DRAIN_POLL_MS} ms as they become idle (a response finishing turns a busy socket
+   * idle at any moment, so once is not enough); CONNECT tunnels are half-closed. Resolves
+   * once every connection is gone or `signal` aborts (the caller destroys what is left).
+   */
+  async drain(signal: AbortSignal): Promise<void> {
+    this.#draining = true;
+    for (const res of this.#inFlight) {
+      if (!res.headersSent) res.setHeader('Connection', 'close');
+    }
+    for (const tunnel of this.#tunnels) {
+      tunnel.client.end();
+      tunnel.upstream.end();
+    }
+    while (this.#sockets.size > 0 && !signal.aborted) {
+      this.server.closeIdleConnections();
+      await sleep(DRAIN_POLL_MS, undefined, { ref: false }).catch(() => undefined);
+    }
+  }
+
+  #logger(socket: Socket | Duplex): Logger {
+    return this.#loggers.get(socket as Socket) ?? this.options.logger;
+  }
+
+  #onRequest(req: IncomingMessage, res: ServerResponse): void {
+    const logger = this.#logger(req.socket);
+    logger.debug({ method: req.method, url: req.url }, 'request');
+    req.on('error', (err: NodeJS.ErrnoException) => logger.debug({ code: err.code }, 'request stream error'));
+    if (this.#draining) res.setHeader('Connection', 'close');
+    this.#inFlight.add(res);
+    res.once('close', () => this.#inFlight.delete(res));
+    const url = parseRequestUrl(req.url);
+    if (url === undefined) {
+      sendText(res, 400, 'bad request-target\n', { Connection: 'close' });
+      return;
+    }
+    const match = matchRoute(this.#routes, req.method ?? '', url.pathname);
+    switch (match.kind) {
+      case 'not-found':
+        sendText(res, 404, `no route for ${url.pathname}\n`);
+        return;
+      case 'method-not-allowed':
+        sendText(res, 405, `${req.method} not allowed on ${url.pathname}\n`, { Allow: match.allow.join(', ') });
+        return;
+      case 'found':
+        break;
+      default: {
+        const never: never = match;
+        throw new Error(`unhandled route match ${String(never)}`);
+      }
+    }
+    const fail = (err: unknown): void => {
+      logger.error({ err, method: req.method, url: req.url }, 'handler error');
+      if (!res.headersSent) sendText(res, 500, 'Internal Server Error\n', { Connection: 'close' });
+      else res.destroy(); // a half-sent response cannot be fixed; a cut connection is honest
+    };
+    try {
+      const done = match.handler({ req, res, url, maxBody: this.options.maxBody, logger });
+      if (done instanceof Promise) done.catch(fail);
+    } catch (err) {
+      fail(err);
+    }
+  }
+
+  #onExpect(req: IncomingMessage, res: ServerResponse): void {
+    const verdict = decideExpectation(req.headers.expect, req.headers['content-length'], this.options.maxBody);
+    switch (verdict.decision) {
+      case ExpectDecision.Reject:
+        this.#logger(req.socket).info({ code: verdict.error?.code, expect: req.headers.expect }, 'expectation failed');
+        req.pause();
+        sendText(res, 417, `${verdict.error?.message ?? 'expectation failed'}\n`, { Connection: 'close' });
+        return;
+      case ExpectDecision.Continue:
+        if (matchRoute(this.#routes, req.method ?? '', parseRequestUrl(req.url)?.pathname ?? '').kind === 'found') {
+          res.writeContinue();
+        } else {
+          res.setHeader('Connection', 'close'); // the body the client may still send stays unread
+        }
+        this.#onRequest(req, res);
+        return;
+      case ExpectDecision.None:
+        this.#onRequest(req, res);
+        return;
+      default: {
+        const never: never = verdict.decision;
+        throw new Error(`unhandled expectation ${String(never)}`);
+      }
+    }
+  }
+
+  #onClientError(err: ClientError, socket: Duplex): void {
+    const { statusCode, bytes } = clientErrorResponse(err.code);
+    this.#logger(socket).info(
+      { code: err.code, reason: err.reason, bytesParsed: err.bytesParsed, statusCode },
+      'client error',
+    );
+    const busy = [...this.#inFlight].some((res) => res.socket === socket && res.headersSent);
+    if (err.code === 'ECONNRESET' || !socket.writable || busy) {
+      socket.destroy();
+      return;
+    }
+    socket.end(bytes);
+    socket.once('finish', () => socket.destroy());
+  }
+
+  #onUpgrade(req: IncomingMessage, socket: Duplex): void {
+    this.#logger(req.socket).info({ upgrade: req.headers.upgrade }, 'upgrade refused');
+    const body = `this server does not switch protocols (Upgrade: ${req.headers.upgrade ?? ''}); WebSocket lives at ${WS_SERVER_HINT}\n`;
+    socket.on('error', () => socket.destroy());
+    socket.end(rawResponse(400, 'Bad Request', body));
+    socket.once('finish', () => socket.destroy());
+  }
+}
+
+/**
+ * The request-target as a URL (RFC 9112 §3.2): origin-form `/path?query` (kept verbatim, so
+ * `//x` stays a path) or absolute-form `http://host/path`. `undefined` when it is neither.
+ */
+export function parseRequestUrl(target: string | undefined): URL | undefined {
+  if (target === undefined) return undefined;
+  try {
+    return target.startsWith('/') ? new URL(`http://localhost${target}`) : new URL(target);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Creates the HTTP server, unstarted (no `listen`; see `main.ts`).
+ *
+ * @throws {HttpOptionError} for an invalid option (see `resolveOptions`).
+ */
+export function createHttpServer(options: HttpServerOptions = {}): HttpServer {
+  return new HttpServer(options);
+}
