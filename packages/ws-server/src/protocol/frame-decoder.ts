@@ -104,7 +104,10 @@ export class FrameDecoder {
     this.#offset = 0;
   }
 
-  /** Feeds a chunk; delivers every frame it completes. */
+  /**
+   * Feeds a chunk; delivers every frame it completes. Masked payloads are unmasked in place:
+   * the chunk's bytes are modified (it is socket memory nobody else reads).
+   */
   push(chunk: Buffer): void {
     if (this.#stopped || chunk.length === 0) return;
     this.#chunks.push(chunk);
