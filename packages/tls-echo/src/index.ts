@@ -1,4 +1,4 @@
-export { createTlsEchoServer, type TlsEchoServerOptions } from './server.ts';
+export { createTlsEchoServer, endConnections, type TlsEchoServerOptions } from './server.ts';
 export {
   connectTlsEcho,
   describeConnection,

@@ -23,7 +23,7 @@ import {
 } from './constants.ts';
 import { loadCredentials, loadTrustedCa } from './credentials.ts';
 import { formatTlsError } from './protocol/error-codes.ts';
-import { createTlsEchoServer } from './server.ts';
+import { createTlsEchoServer, endConnections } from './server.ts';
 
 const NAME = 'tls-echo';
 
@@ -122,11 +122,6 @@ async function serverMain(argv: string[]): Promise<void> {
     handshakeTimeout,
     logger,
   });
-  const open = new Set<TLSSocket>();
-  server.on('secureConnection', (socket: TLSSocket) => {
-    open.add(socket);
-    socket.once('close', () => open.delete(socket));
-  });
   await serve(server, {
     name: NAME,
     logger,
@@ -134,10 +129,7 @@ async function serverMain(argv: string[]): Promise<void> {
     ...args.server,
     // Graceful step: stop echoing and half-close (TLS close_notify + FIN); the peer sees `end`.
     drain: () => {
-      for (const socket of open) {
-        socket.unpipe(socket);
-        socket.end();
-      }
+      endConnections(server);
     },
   });
 }

@@ -6,7 +6,7 @@
  */
 import tls from 'node:tls';
 import { connectionLogger, type Logger } from 'common';
-import { handleEchoConnection } from 'tcp-server';
+import { handleEchoConnection, type ConnectionHandle } from 'tcp-server';
 import {
   DEFAULT_HANDSHAKE_TIMEOUT_MS,
   DEFAULT_IDLE_TIMEOUT_MS,
@@ -15,6 +15,9 @@ import {
 } from './constants.ts';
 import { explainTlsError } from './protocol/error-codes.ts';
 import { summarizePeerCertificate } from './protocol/certificate.ts';
+
+/** The open echo connections of each server made by {@link createTlsEchoServer}. */
+const openConnections = new WeakMap<tls.Server, Set<ConnectionHandle>>();
 
 export interface TlsEchoServerOptions {
   /** Server certificate (PEM, or a PEM chain: leaf first, then intermediates). */
@@ -67,6 +70,8 @@ export function createTlsEchoServer(options: TlsEchoServerOptions): tls.Server {
     handshakeTimeout: options.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT_MS,
     allowHalfOpen: true,
   });
+  const open = new Set<ConnectionHandle>();
+  openConnections.set(server, open);
 
   server.on('secureConnection', (socket: tls.TLSSocket) => {
     const log = connectionLogger(logger, socket);
@@ -87,7 +92,9 @@ export function createTlsEchoServer(options: TlsEchoServerOptions): tls.Server {
     };
     if (socket.authorized) log.info(details, 'secure connection: authorized');
     else log.warn(details, 'secure connection: unauthorized (allowed by --allow-unauthorized)');
-    handleEchoConnection(socket, { logger: log, idleTimeout, greeting });
+    const handle = handleEchoConnection(socket, { logger: log, idleTimeout, greeting });
+    open.add(handle);
+    socket.once('close', () => open.delete(handle));
   });
 
   server.on('tlsClientError', (err: NodeJS.ErrnoException, socket: tls.TLSSocket) => {
@@ -117,4 +124,16 @@ export function createTlsEchoServer(options: TlsEchoServerOptions): tls.Server {
 
 function firstLine(s: string): string {
   return s.split('\n')[0] ?? '';
+}
+
+/**
+ * Graceful shutdown step (common's `serve` `drain`): every open echo connection stops echoing
+ * and half-closes once its queued bytes are flushed (TLS close_notify, then FIN); later input is
+ * discarded. Returns how many connections were asked to end.
+ */
+export function endConnections(server: tls.Server): number {
+  const open = openConnections.get(server);
+  if (open === undefined) return 0;
+  for (const handle of open) handle.end();
+  return open.size;
 }

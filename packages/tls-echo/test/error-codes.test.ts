@@ -12,6 +12,7 @@ describe('TLS error explanations', () => {
     'ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE',
     'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA',
     'ERR_SSL_UNSUPPORTED_PROTOCOL',
+    'ERR_TLS_CLOSED_BEFORE_GREETING',
   ])('explains %s in one line', (code) => {
     const text = explainTlsError(code);
     expect(text).toBeDefined();

@@ -2,7 +2,12 @@ import { once } from 'node:events';
 import { connect } from 'node:net';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Teardown, startServer, withTimeout } from 'common/harness';
-import { createTlsEchoServer, explainTlsError, type TlsEchoServerOptions } from '../src/index.ts';
+import {
+  createTlsEchoServer,
+  endConnections,
+  explainTlsError,
+  type TlsEchoServerOptions,
+} from '../src/index.ts';
 import { CapturedLog, TlsPeer, expiredPki, loadPki, type Pki } from './helpers.ts';
 
 const teardown = new Teardown();
@@ -170,6 +175,16 @@ describe('createTlsEchoServer', () => {
     const record = await log.waitFor((r) => String(r.msg).startsWith('secure connection'));
     expect(record).toMatchObject({ authorized: false, peerCN: 'stranger' });
     expect(explainTlsError(String(record.authorizationError))).toBeDefined();
+  });
+
+  it('endConnections half-closes every open connection (graceful shutdown)', async () => {
+    const { server, port } = await start();
+    const client = new TlsPeer({ port, ca: pki.ca, ...pki.client });
+    teardown.add(client, () => client.destroy());
+    await client.waitForText('welcome!\n');
+    expect(endConnections(server)).toBe(1);
+    expect(await client.errorCode()).toBeUndefined();
+    expect(client.text).toBe('welcome!\n');
   });
 
   it('explains every code it logs', async () => {

@@ -24,9 +24,9 @@ export const TLS_ERROR_EXPLANATIONS: Readonly<Record<string, TlsErrorExplanation
       "the server's chain ends in a self-signed root CA you don't trust: pass that CA with --ca (never fix it with --insecure)",
   },
   UNABLE_TO_VERIFY_LEAF_SIGNATURE: {
-    side: 'client',
+    side: 'either',
     explanation:
-      'the server sent only its own certificate and its issuer is not among your trusted CAs: pass the issuing CA with --ca',
+      "the certificate's issuer is not among the trusted CAs (client: pass the server's CA with --ca; server: the client's certificate is from another CA)",
   },
   UNABLE_TO_GET_ISSUER_CERT_LOCALLY: {
     side: 'client',
@@ -71,12 +71,16 @@ export const TLS_ERROR_EXPLANATIONS: Readonly<Record<string, TlsErrorExplanation
   ERR_SSL_TLSV1_ALERT_UNKNOWN_CA: {
     side: 'either',
     explanation:
-      "the peer does not trust the CA that signed your certificate: use a certificate from the peer's CA",
+      'the peer does not trust the CA that signed your certificate (OpenSSL peers send this alert; Node peers just close)',
   },
-  ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED: {
+  ERR_TLS_CLOSED_BEFORE_GREETING: {
     side: 'client',
     explanation:
-      'the server refused your client certificate because it has expired: issue a new one',
+      'the server closed the connection right after the handshake: a Node server refuses a client certificate it cannot verify (other CA, expired) this way, without an alert; see its log',
+  },
+  ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED: {
+    side: 'either',
+    explanation: 'the peer refused your certificate because it has expired: issue a new one',
   },
   ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE: {
     side: 'either',
