@@ -1,0 +1,62 @@
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startServer, Teardown } from 'common/harness';
+import { TcpClient } from '../src/client.ts';
+import { ECHO_GREETING } from '../src/constants.ts';
+import { createTcpServer, type Framing } from '../src/server.ts';
+
+const teardown = new Teardown();
+afterEach(() => teardown.run());
+
+async function connected(framing: Framing, extra: { frameSize?: number } = {}): Promise<TcpClient> {
+  const running = await startServer(createTcpServer({ framing, ...extra }));
+  teardown.add(running, () => running.close());
+  const client = await TcpClient.connect({ port: running.port, framing, ...extra });
+  return teardown.add(client, () => client.close());
+}
+
+async function replies(client: TcpClient): Promise<string[]> {
+  const out: string[] = [];
+  for await (const reply of client) out.push(reply.toString());
+  return out;
+}
+
+describe('TcpClient', () => {
+  it.each(['line', 'length'] as const)(
+    '%s: sends messages and yields the decoded replies',
+    async (framing) => {
+      const client = await connected(framing);
+      await client.send('first');
+      await client.send(new Uint8Array(Buffer.from('second')));
+      client.end();
+      expect(await replies(client)).toEqual(['first', 'second']);
+    },
+  );
+
+  it('fixed: pads each message to a record', async () => {
+    const client = await connected('fixed', { frameSize: 8 });
+    await client.send('abc');
+    client.end();
+    expect(await replies(client)).toEqual(['abc\0\0\0\0\0']);
+  });
+
+  it('echo: raw bytes both ways, greeting first', async () => {
+    const client = await connected('echo');
+    await client.send('raw');
+    client.end();
+    expect((await replies(client)).join('')).toBe(`${ECHO_GREETING}raw`);
+  });
+
+  it('refuses a message its framing cannot carry, before writing anything', async () => {
+    const client = await connected('line');
+    await expect(client.send('two\nlines')).rejects.toMatchObject({ code: 'ERR_INVALID_MESSAGE' });
+    expect(client.socket.bytesWritten).toBe(0);
+  });
+
+  it('rejects connect with the socket error code', async () => {
+    await expect(
+      TcpClient.connect({ path: join(tmpdir(), 'tcp-server-no-such.sock') }),
+    ).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
