@@ -1,0 +1,244 @@
+import { once } from 'node:events';
+import { RawClient, startServer, Teardown, waitForEvent, type TestServer } from 'common/harness';
+import { afterEach, describe, expect, it } from 'vitest';
+import WsLib from 'ws';
+import { Opcode } from '../src/constants.ts';
+import { createWsServer, type WsServerOptions } from '../src/server.ts';
+import type { WebSocket } from '../src/websocket.ts';
+import { closeCodeOf, openRaw, upgradeRequest } from './helpers.ts';
+
+const teardown = new Teardown();
+afterEach(() => teardown.run());
+
+async function start(
+  options: WsServerOptions = {},
+): Promise<{ srv: TestServer; server: ReturnType<typeof createWsServer> }> {
+  const server = createWsServer({ heartbeatInterval: 0, ...options });
+  const srv = await startServer(server.httpServer);
+  teardown.add(srv, () => srv.close());
+  return { srv, server };
+}
+
+async function wsClient(url: string, protocols?: string[]): Promise<WsLib> {
+  const client = new WsLib(url, protocols, { perMessageDeflate: false });
+  teardown.add(client, () => client.terminate());
+  await waitForEvent(client, 'open');
+  return client;
+}
+
+/** Sends a raw upgrade request; resolves with the whole response once the server closed the connection. */
+async function rawResponse(port: number, request: string): Promise<string> {
+  const client = await RawClient.connect({ port });
+  teardown.add(client, () => client.destroy());
+  client.write(request);
+  return (await client.waitForEnd()).toString();
+}
+
+describe('HTTP side', () => {
+  it('serves the page at GET /', async () => {
+    const { srv } = await start();
+    const res = await fetch(srv.url('http', '/'));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/html');
+    expect(await res.text()).toContain('frame inspector');
+  });
+
+  const refusals: [string, string, string, number][] = [
+    ['a missing key', '/echo', upgradeRequest('/echo', { 'Sec-WebSocket-Key': '' }), 400],
+    ['a bad key', '/echo', upgradeRequest('/echo', { 'Sec-WebSocket-Key': 'c2hvcnQ=' }), 400],
+    ['version 8', '/echo', upgradeRequest('/echo', { 'Sec-WebSocket-Version': '8' }), 426],
+    ['an unknown path', '/nope', upgradeRequest('/nope'), 404],
+    ['a POST upgrade', '/echo', upgradeRequest('/echo').replace(/^GET/, 'POST'), 400],
+    [
+      'Upgrade without Connection: Upgrade',
+      '/echo',
+      upgradeRequest('/echo', { Connection: 'keep-alive' }),
+      400,
+    ],
+  ];
+  for (const [name, , request, status] of refusals) {
+    it(`answers ${name} with ${status}, never 101, and closes the connection`, async () => {
+      const { srv } = await start();
+      const response = await rawResponse(srv.port, request);
+      expect(response.split('\r\n')[0]).toMatch(new RegExp(`^HTTP/1.1 ${status} `));
+      expect(response).not.toContain(' 101 ');
+      if (status === 426) expect(response).toMatch(/sec-websocket-version: 13/i);
+    });
+  }
+
+  it('refuses a browser from an origin outside the allow-list with 403', async () => {
+    const { srv } = await start({ allowedOrigins: ['http://127.0.0.1:12010'] });
+    const response = await rawResponse(
+      srv.port,
+      upgradeRequest('/echo', { Origin: 'http://evil.example' }),
+    );
+    expect(response).toMatch(/^HTTP\/1.1 403 /);
+    await wsClient(srv.url('ws', '/echo')); // no Origin: a non-browser client is let in
+  });
+
+  it('validates options once, by name', () => {
+    expect(() => createWsServer({ maxPayload: 0 })).toThrow(
+      expect.objectContaining({
+        code: 'ERR_INVALID_ARG_VALUE',
+        message: expect.stringContaining('maxPayload'),
+      }),
+    );
+    expect(() => createWsServer({ heartbeatInterval: 1.5 })).toThrow(RangeError);
+    expect(() => createWsServer({ protocols: ['bad protocol'] })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }),
+    );
+  });
+});
+
+describe('endpoints', () => {
+  it('/chat broadcasts every message to every member with subprotocol chat', async () => {
+    const { srv } = await start();
+    const a = await wsClient(srv.url('ws', '/chat'), ['chat']);
+    const b = await wsClient(srv.url('ws', '/chat'), ['chat']);
+    expect(a.protocol).toBe('chat');
+    const gotA = waitForEvent<[Buffer]>(a, 'message');
+    const gotB = waitForEvent<[Buffer]>(b, 'message');
+    a.send('hi all');
+    expect(String((await gotA)[0])).toBe('hi all');
+    expect(String((await gotB)[0])).toBe('hi all');
+  });
+
+  it('/updates pushes JSON ticks with an increasing counter and the server time', async () => {
+    const { srv } = await start();
+    const client = await wsClient(srv.url('ws', '/updates'));
+    const ticks: { counter: number; serverTime: number }[] = [];
+    await new Promise<void>((resolve) =>
+      client.on('message', (data: Buffer) => {
+        ticks.push(JSON.parse(data.toString()) as { counter: number; serverTime: number });
+        if (ticks.length === 3) resolve();
+      }),
+    );
+    expect(ticks[1]!.counter).toBeGreaterThan(ticks[0]!.counter);
+    expect(ticks[2]!.serverTime).toBeGreaterThanOrEqual(ticks[0]!.serverTime);
+  });
+
+  it('/inspect reports the frames of the /chat connection with the same tap id', async () => {
+    const { srv } = await start();
+    const inspector = await wsClient(srv.url('ws', '/inspect?tap=t1'));
+    const events: {
+      type: string;
+      direction?: string;
+      opcode?: number;
+      masked?: boolean;
+      payloadLength?: number;
+      head?: string;
+    }[] = [];
+    inspector.on('message', (data: Buffer) => events.push(JSON.parse(data.toString())));
+    const chat = await wsClient(srv.url('ws', '/chat?tap=t1'), ['chat']);
+    chat.send('hello');
+    await waitForEvent(chat, 'message');
+    await new Promise<void>((resolve) => {
+      const check = (): void =>
+        events.filter((e) => e.type === 'frame').length >= 2
+          ? resolve()
+          : void inspector.once('message', check);
+      check();
+    });
+    expect(events[0]).toMatchObject({ type: 'open', protocol: 'chat' });
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        type: 'frame',
+        direction: 'in',
+        opcode: 1,
+        masked: true,
+        payloadLength: 5,
+        head: Buffer.from('hello').toString('hex'),
+      }),
+    );
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        type: 'frame',
+        direction: 'out',
+        opcode: 1,
+        masked: false,
+        payloadLength: 5,
+      }),
+    );
+  });
+});
+
+describe('connection behaviour', () => {
+  it('heartbeat terminates a peer that never answers pings, keeps one that does', async () => {
+    const { srv, server } = await start({ heartbeatInterval: 100 });
+    const alive = await wsClient(srv.url('ws', '/echo'));
+    let pings = 0;
+    alive.on('ping', () => (pings += 1));
+    const silentSide = once(server, 'connection') as Promise<[WebSocket]>;
+    const silent = await openRaw(srv.port, '/echo');
+    teardown.add(silent, () => silent.client.destroy());
+    const [serverSide] = await silentSide;
+    const serverClosed = waitForEvent<[number]>(serverSide, 'close');
+    const frames = await silent.framesUntilEnd();
+    expect(frames.length).toBeGreaterThanOrEqual(1);
+    expect(frames.every((f) => f.opcode === Opcode.Ping)).toBe(true); // terminated: no close frame
+    expect(pings).toBeGreaterThanOrEqual(1);
+    expect((await serverClosed)[0]).toBe(1006);
+    expect(alive.readyState).toBe(WsLib.OPEN);
+    expect(server.clients.size).toBe(1);
+  });
+
+  it('closes with 1009 when a message exceeds maxPayload', async () => {
+    const { srv } = await start({ maxPayload: 1024 });
+    const client = await wsClient(srv.url('ws', '/echo'));
+    client.send(Buffer.alloc(1025));
+    const [code] = await waitForEvent<[number]>(client, 'close');
+    expect(code).toBe(1009);
+  });
+
+  it('closeAll(1001) closes every client with 1001 and resolves when all are closed', async () => {
+    const { srv, server } = await start();
+    const clients = [
+      await wsClient(srv.url('ws', '/echo')),
+      await wsClient(srv.url('ws', '/chat'), ['chat']),
+    ];
+    const codes = clients.map((c) => waitForEvent<[number]>(c, 'close'));
+    await server.closeAll(1001);
+    expect((await Promise.all(codes)).map(([code]) => code)).toEqual([1001, 1001]);
+    expect(server.clients.size).toBe(0);
+    const response = await rawResponse(srv.port, upgradeRequest('/echo'));
+    expect(response).toMatch(/^HTTP\/1.1 503 /);
+  });
+
+  it('send() reports backpressure and bufferedAmount, then drain once the peer reads', async () => {
+    const { srv, server } = await start();
+    const connected = once(server, 'connection') as Promise<[WebSocket]>;
+    const raw = await openRaw(srv.port, '/updates');
+    teardown.add(raw, () => raw.client.destroy());
+    raw.client.socket.pause();
+    const [ws] = await connected;
+    const chunk = Buffer.alloc(1024 * 1024);
+    let sent = 0;
+    while (ws.send(chunk)) sent += 1;
+    expect(sent).toBeLessThan(256);
+    expect(ws.bufferedAmount).toBeGreaterThan(0);
+    const drained = waitForEvent(ws, 'drain', 15_000);
+    raw.client.socket.resume();
+    await drained;
+  });
+
+  it('send() on a closed connection throws ERR_WS_NOT_OPEN', async () => {
+    const { srv, server } = await start();
+    const connected = once(server, 'connection') as Promise<[WebSocket]>;
+    const client = await wsClient(srv.url('ws', '/echo'));
+    const [ws] = await connected;
+    client.close();
+    await waitForEvent(ws, 'close');
+    expect(() => ws.send('late')).toThrow(expect.objectContaining({ code: 'ERR_WS_NOT_OPEN' }));
+  });
+
+  it('a protocol error is reported as clientError and fails only that connection', async () => {
+    const { srv, server } = await start();
+    const errors: string[] = [];
+    server.on('clientError', (err: { code: string }) => errors.push(err.code));
+    const raw = await openRaw(srv.port, '/echo');
+    teardown.add(raw, () => raw.client.destroy());
+    raw.client.write(Buffer.from([0x81, 0x00]));
+    expect(closeCodeOf((await raw.framesUntilEnd()).at(-1))).toBe(1002);
+    expect(errors).toEqual(['ERR_WS_EXPECTED_MASK']);
+  });
+});
