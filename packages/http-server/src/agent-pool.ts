@@ -15,7 +15,8 @@ export interface PoolState {
 
 /** Snapshot of an Agent's pool, one row per origin. */
 export function agentPoolState(agent: Agent): PoolState[] {
-  const count = (table: NodeJS.ReadOnlyDict<unknown[]>, origin: string): number => table[origin]?.length ?? 0;
+  const count = (table: NodeJS.ReadOnlyDict<unknown[]>, origin: string): number =>
+    table[origin]?.length ?? 0;
   const origins = new Set([
     ...Object.keys(agent.sockets),
     ...Object.keys(agent.requests),

@@ -1,6 +1,6 @@
 import {
-  Agent,
   request as httpRequest,
+  type Agent,
   type ClientRequest,
   type IncomingHttpHeaders,
   type IncomingMessage,
@@ -79,7 +79,9 @@ function readBody(res: IncomingMessage, maxBody: number): Promise<Buffer> {
     res.on('data', (chunk: Buffer) => {
       length += chunk.length;
       if (length > maxBody) {
-        res.destroy(errorWithCode('ERR_HTTP_RESPONSE_TOO_LARGE', `response body over ${maxBody} bytes`));
+        res.destroy(
+          errorWithCode('ERR_HTTP_RESPONSE_TOO_LARGE', `response body over ${maxBody} bytes`),
+        );
         return;
       }
       chunks.push(chunk);
@@ -97,7 +99,10 @@ function readBody(res: IncomingMessage, maxBody: number): Promise<Buffer> {
  * @throws the socket's error (`ECONNREFUSED`, `ECONNRESET` …), `ETIMEDOUT` after `timeout`
  *   ms of inactivity, `ERR_HTTP_RESPONSE_TOO_LARGE` over `maxBody`.
  */
-export function request(url: string | URL, opts: ClientRequestOptions = {}): Promise<ClientResponse> {
+export function request(
+  url: string | URL,
+  opts: ClientRequestOptions = {},
+): Promise<ClientResponse> {
   const emit = opts.onEvent ?? (() => undefined);
   const headers: Record<string, string> = { ...opts.headers };
   const body = opts.body === undefined ? undefined : Buffer.from(opts.body);
@@ -132,7 +137,9 @@ export function request(url: string | URL, opts: ClientRequestOptions = {}): Pro
         requestHead: requestHead(req),
       });
     req.setTimeout(opts.timeout ?? DEFAULT_TIMEOUT, () =>
-      req.destroy(errorWithCode('ETIMEDOUT', `no activity for ${opts.timeout ?? DEFAULT_TIMEOUT} ms`)),
+      req.destroy(
+        errorWithCode('ETIMEDOUT', `no activity for ${opts.timeout ?? DEFAULT_TIMEOUT} ms`),
+      ),
     );
     req.once('error', reject);
     req.once('socket', (socket: Socket) => {
@@ -192,7 +199,9 @@ export function connectThrough(
   });
   hooks.onRequestHead?.(requestHead(req));
   return new Promise<TunnelResult>((resolve, reject) => {
-    req.setTimeout(DEFAULT_TIMEOUT, () => req.destroy(errorWithCode('ETIMEDOUT', 'CONNECT timed out')));
+    req.setTimeout(DEFAULT_TIMEOUT, () =>
+      req.destroy(errorWithCode('ETIMEDOUT', 'CONNECT timed out')),
+    );
     req.once('error', reject);
     const head = (res: IncomingMessage): string[] => [
       `HTTP/${res.httpVersion} ${res.statusCode} ${res.statusMessage}`,
@@ -202,7 +211,9 @@ export function connectThrough(
       // Non-2xx answers to CONNECT arrive as an ordinary response.
       emit(onEvent, { type: 'response', statusCode: res.statusCode ?? 0 });
       res.resume();
-      res.once('end', () => resolve({ connectStatus: res.statusCode ?? 0, connectHead: head(res) }));
+      res.once('end', () =>
+        resolve({ connectStatus: res.statusCode ?? 0, connectHead: head(res) }),
+      );
     });
     req.once('connect', (res: IncomingMessage, socket: Socket, bufferedHead: Buffer) => {
       emit(onEvent, { type: 'connect', statusCode: res.statusCode ?? 0 });
@@ -233,6 +244,7 @@ function emit(onEvent: (event: ClientEvent) => void, event: ClientEvent): void {
 /** `rawHeaders` (`[name, value, name, value …]`) as `Name: value` lines. */
 export function rawPairs(rawHeaders: readonly string[]): string[] {
   const lines: string[] = [];
-  for (let i = 0; i + 1 < rawHeaders.length; i += 2) lines.push(`${rawHeaders[i]}: ${rawHeaders[i + 1]}`);
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2)
+    lines.push(`${rawHeaders[i]}: ${rawHeaders[i + 1]}`);
   return lines;
 }

@@ -43,7 +43,6 @@ export const DEFAULT_SLOW_MS = 1_000;
 /** Size of the `/static/*` body, in bytes: 10 KiB (the book's Buffer-vs-string test, ch. 6). */
 export const STATIC_BODY_BYTES = 10 * 1024;
 
-
 /** Graceful shutdown: how often idle keep-alive sockets are closed while draining, in ms. */
 export const DRAIN_POLL_MS = 50;
 

@@ -1,6 +1,18 @@
 export { createHttpServer, HttpServer, parseRequestUrl } from './server.ts';
-export { resolveOptions, describeLimits, type HttpServerOptions, type ResolvedOptions } from './options.ts';
-export { matchRoute, sendText, type Route, type RouteContext, type Handler, type RouteMatch } from './routes/router.ts';
+export {
+  resolveOptions,
+  describeLimits,
+  type HttpServerOptions,
+  type ResolvedOptions,
+} from './options.ts';
+export {
+  matchRoute,
+  sendText,
+  type Route,
+  type RouteContext,
+  type Handler,
+  type RouteMatch,
+} from './routes/router.ts';
 export { ROUTES } from './routes/index.ts';
 export { HttpError, HttpOptionError } from './errors.ts';
 export { BodyCollector, checkDeclaredLength } from './protocol/body.ts';
@@ -12,7 +24,12 @@ export {
   type ConnectTarget,
 } from './protocol/connect-target.ts';
 export { parseSlowMs } from './protocol/slow-query.ts';
-export { clientErrorStatus, clientErrorResponse, rawResponse, ClientErrorStatus } from './protocol/client-error.ts';
+export {
+  clientErrorStatus,
+  clientErrorResponse,
+  rawResponse,
+  ClientErrorStatus,
+} from './protocol/client-error.ts';
 export {
   request,
   connectThrough,
@@ -22,5 +39,11 @@ export {
   type ClientResponse,
   type TunnelResult,
 } from './client.ts';
-export { agentPoolState, runLoad, type PoolState, type LoadOptions, type LoadResult } from './agent-pool.ts';
+export {
+  agentPoolState,
+  runLoad,
+  type PoolState,
+  type LoadOptions,
+  type LoadResult,
+} from './agent-pool.ts';
 export * as constants from './constants.ts';

@@ -13,7 +13,13 @@ import {
   serve,
 } from 'common';
 import { runLoad, type PoolState } from './agent-pool.ts';
-import { connectThrough, rawPairs, request, type ClientEvent, type ClientResponse } from './client.ts';
+import {
+  connectThrough,
+  rawPairs,
+  request,
+  type ClientEvent,
+  type ClientResponse,
+} from './client.ts';
 import { DEFAULT_MAX_BODY, DEFAULT_PORT, MAX_MAX_BODY, MAX_TIMEOUT } from './constants.ts';
 import { describeLimits } from './options.ts';
 import { parseAllowList } from './protocol/connect-target.ts';
@@ -82,17 +88,30 @@ function serverMain(argv: string[]): Promise<void> | void {
   const logger = createLogger({ name: 'http-server', level: args.server.logLevel });
   const http = createHttpServer({
     logger,
-    maxBody: bytesFlag('--max-body', v['max-body'], { min: 0, max: MAX_MAX_BODY, default: DEFAULT_MAX_BODY }),
+    maxBody: bytesFlag('--max-body', v['max-body'], {
+      min: 0,
+      max: MAX_MAX_BODY,
+      default: DEFAULT_MAX_BODY,
+    }),
     headersTimeout: ms('--headers-timeout', v['headers-timeout'], 15_000, 1),
     requestTimeout: ms('--request-timeout', v['request-timeout'], 30_000),
     keepAliveTimeout: ms('--keep-alive-timeout', v['keep-alive-timeout'], 5_000),
-    maxHeadersCount: intFlag('--max-headers-count', v['max-headers-count'], { min: 1, max: 10_000, default: 100 }),
+    maxHeadersCount: intFlag('--max-headers-count', v['max-headers-count'], {
+      min: 1,
+      max: 10_000,
+      default: 100,
+    }),
     maxRequestsPerSocket: intFlag('--max-requests-per-socket', v['max-requests-per-socket'], {
       min: 0,
       max: 1_000_000,
       default: 1_000,
     }),
-    connectionsCheckingInterval: ms('--connections-checking-interval', v['connections-checking-interval'], 1_000, 100),
+    connectionsCheckingInterval: ms(
+      '--connections-checking-interval',
+      v['connections-checking-interval'],
+      1_000,
+      100,
+    ),
     proxyAllow,
   });
   logger.info({ limits: describeLimits(http.options) }, 'limits (bytes, ms)');
@@ -124,18 +143,21 @@ async function clientMain(argv: string[]): Promise<void> {
     process.stdout.write(`${CLIENT_USAGE}\n`);
     return;
   }
-  if (positionals.length !== 1) throw new CliError('ERR_MISSING_ARGS', 'client needs exactly one URL (see --help)');
+  if (positionals.length !== 1)
+    throw new CliError('ERR_MISSING_ARGS', 'client needs exactly one URL (see --help)');
   let url: URL;
   try {
     url = new URL(positionals[0]!);
   } catch {
     throw new CliError('ERR_INVALID_ARG_VALUE', `not a URL: '${positionals[0]}'`);
   }
-  if (url.protocol !== 'http:') throw new CliError('ERR_INVALID_ARG_VALUE', `only http:// URLs (got ${url.protocol})`);
+  if (url.protocol !== 'http:')
+    throw new CliError('ERR_INVALID_ARG_VALUE', `only http:// URLs (got ${url.protocol})`);
   const headers: Record<string, string> = {};
   for (const line of v.header ?? []) {
     const colon = line.indexOf(':');
-    if (colon <= 0) throw new CliError('ERR_INVALID_ARG_VALUE', `--header must be 'Name: value' (got '${line}')`);
+    if (colon <= 0)
+      throw new CliError('ERR_INVALID_ARG_VALUE', `--header must be 'Name: value' (got '${line}')`);
     headers[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
   }
   if (v.concurrency !== undefined || v.requests !== undefined || v['max-sockets'] !== undefined) {
@@ -235,7 +257,12 @@ async function loadMain(
   let last = '';
   let lastPrinted = 0;
   const show = (state: PoolState[], force = false): void => {
-    const line = state.map((r) => `${r.origin} sockets=${r.sockets} requests=${r.requests} freeSockets=${r.freeSockets}`).join('; ');
+    const line = state
+      .map(
+        (r) =>
+          `${r.origin} sockets=${r.sockets} requests=${r.requests} freeSockets=${r.freeSockets}`,
+      )
+      .join('; ');
     const now = performance.now();
     if (line === last || (!force && now - lastPrinted < 100)) return;
     last = line;
@@ -243,7 +270,9 @@ async function loadMain(
     out.write(`pool ${line}\n`);
   };
   const result = await runLoad({ url, ...opts, onPoolChange: (state) => show(state) });
-  const statuses = Object.entries(result.statuses).map(([code, n]) => `${code}×${n}`).join(' ');
+  const statuses = Object.entries(result.statuses)
+    .map(([code, n]) => `${code}×${n}`)
+    .join(' ');
   out.write(
     `done: ${result.completed}/${opts.requests} ok, ${result.failed} failed in ${result.durationMs.toFixed(0)} ms; statuses ${statuses || 'none'}; ` +
       `peak sockets=${result.peakSockets} peak requests=${result.peakQueued}; connections used=${result.connections}\n`,

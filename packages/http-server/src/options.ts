@@ -10,7 +10,7 @@ import {
   MAX_MAX_BODY,
   MAX_TIMEOUT,
 } from './constants.ts';
-import { HttpError, HttpOptionError } from './errors.ts';
+import { HttpOptionError, type HttpError } from './errors.ts';
 import { parseAllowList } from './protocol/connect-target.ts';
 import type { Route } from './routes/router.ts';
 
@@ -56,10 +56,16 @@ export interface ResolvedOptions {
 function integer(name: string, value: unknown, min: number, max: number, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value)) {
-    throw new HttpOptionError('ERR_INVALID_ARG_TYPE', `${name} must be an integer (got ${String(value)})`);
+    throw new HttpOptionError(
+      'ERR_INVALID_ARG_TYPE',
+      `${name} must be an integer (got ${String(value)})`,
+    );
   }
   if (value < min || value > max) {
-    throw new HttpOptionError('ERR_OUT_OF_RANGE', `${name} must be >= ${min} and <= ${max} (got ${value})`);
+    throw new HttpOptionError(
+      'ERR_OUT_OF_RANGE',
+      `${name} must be >= ${min} and <= ${max} (got ${value})`,
+    );
   }
   return value;
 }
@@ -75,11 +81,41 @@ function integer(name: string, value: unknown, min: number, max: number, fallbac
 export function resolveOptions(options: HttpServerOptions = {}): ResolvedOptions {
   const resolved: ResolvedOptions = {
     maxBody: integer('maxBody', options.maxBody, 0, MAX_MAX_BODY, DEFAULT_MAX_BODY),
-    headersTimeout: integer('headersTimeout', options.headersTimeout, 1, MAX_TIMEOUT, DEFAULT_HEADERS_TIMEOUT),
-    requestTimeout: integer('requestTimeout', options.requestTimeout, 0, MAX_TIMEOUT, DEFAULT_REQUEST_TIMEOUT),
-    keepAliveTimeout: integer('keepAliveTimeout', options.keepAliveTimeout, 0, MAX_TIMEOUT, DEFAULT_KEEP_ALIVE_TIMEOUT),
-    maxHeadersCount: integer('maxHeadersCount', options.maxHeadersCount, 1, 10_000, DEFAULT_MAX_HEADERS_COUNT),
-    maxRequestsPerSocket: integer('maxRequestsPerSocket', options.maxRequestsPerSocket, 0, 1_000_000, DEFAULT_MAX_REQUESTS_PER_SOCKET),
+    headersTimeout: integer(
+      'headersTimeout',
+      options.headersTimeout,
+      1,
+      MAX_TIMEOUT,
+      DEFAULT_HEADERS_TIMEOUT,
+    ),
+    requestTimeout: integer(
+      'requestTimeout',
+      options.requestTimeout,
+      0,
+      MAX_TIMEOUT,
+      DEFAULT_REQUEST_TIMEOUT,
+    ),
+    keepAliveTimeout: integer(
+      'keepAliveTimeout',
+      options.keepAliveTimeout,
+      0,
+      MAX_TIMEOUT,
+      DEFAULT_KEEP_ALIVE_TIMEOUT,
+    ),
+    maxHeadersCount: integer(
+      'maxHeadersCount',
+      options.maxHeadersCount,
+      1,
+      10_000,
+      DEFAULT_MAX_HEADERS_COUNT,
+    ),
+    maxRequestsPerSocket: integer(
+      'maxRequestsPerSocket',
+      options.maxRequestsPerSocket,
+      0,
+      1_000_000,
+      DEFAULT_MAX_REQUESTS_PER_SOCKET,
+    ),
     connectionsCheckingInterval: integer(
       'connectionsCheckingInterval',
       options.connectionsCheckingInterval,

@@ -41,7 +41,9 @@ export function handleConnect(
   opts: ConnectHandlerOptions,
 ): void {
   const { logger } = opts;
-  socket.on('error', (err: NodeJS.ErrnoException) => logger.debug({ code: err.code }, 'tunnel client error'));
+  socket.on('error', (err: NodeJS.ErrnoException) =>
+    logger.debug({ code: err.code }, 'tunnel client error'),
+  );
   const target = parseConnectTarget(req.url ?? '');
   if (target instanceof HttpError) {
     logger.info({ code: target.code, target: req.url }, 'CONNECT refused');
@@ -51,7 +53,10 @@ export function handleConnect(
   const name = formatConnectTarget(target);
   if (!opts.allow.includes(name)) {
     logger.info({ code: 'ERR_HTTP_TUNNEL_FORBIDDEN', target: name }, 'CONNECT refused');
-    const why = opts.allow.length === 0 ? 'CONNECT is disabled (see --proxy-allow)' : `${name} is not in --proxy-allow`;
+    const why =
+      opts.allow.length === 0
+        ? 'CONNECT is disabled (see --proxy-allow)'
+        : `${name} is not in --proxy-allow`;
     refuse(socket, 403, 'Forbidden', why);
     return;
   }

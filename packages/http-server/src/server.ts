@@ -50,11 +50,21 @@ export class HttpServer {
       logger.debug('connection');
       socket.once('close', () => this.#sockets.delete(socket));
     });
-    this.server.on('request', (req: IncomingMessage, res: ServerResponse) => this.#onRequest(req, res));
-    this.server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => this.#onExpect(req, res));
-    this.server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => this.#onExpect(req, res));
-    this.server.on('clientError', (err: ClientError, socket: Duplex) => this.#onClientError(err, socket));
-    this.server.on('upgrade', (req: IncomingMessage, socket: Duplex) => this.#onUpgrade(req, socket));
+    this.server.on('request', (req: IncomingMessage, res: ServerResponse) =>
+      this.#onRequest(req, res),
+    );
+    this.server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) =>
+      this.#onExpect(req, res),
+    );
+    this.server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) =>
+      this.#onExpect(req, res),
+    );
+    this.server.on('clientError', (err: ClientError, socket: Duplex) =>
+      this.#onClientError(err, socket),
+    );
+    this.server.on('upgrade', (req: IncomingMessage, socket: Duplex) =>
+      this.#onUpgrade(req, socket),
+    );
     this.server.on('connect', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
       handleConnect(req, socket, head, {
         allow: o.proxyAllow,
@@ -99,7 +109,9 @@ export class HttpServer {
   #onRequest(req: IncomingMessage, res: ServerResponse): void {
     const logger = this.#logger(req.socket);
     logger.debug({ method: req.method, url: req.url }, 'request');
-    req.on('error', (err: NodeJS.ErrnoException) => logger.debug({ code: err.code }, 'request stream error'));
+    req.on('error', (err: NodeJS.ErrnoException) =>
+      logger.debug({ code: err.code }, 'request stream error'),
+    );
     if (this.#draining) res.setHeader('Connection', 'close');
     this.#inFlight.add(res);
     res.once('close', () => this.#inFlight.delete(res));
@@ -114,7 +126,9 @@ export class HttpServer {
         sendText(res, 404, `no route for ${url.pathname}\n`);
         return;
       case 'method-not-allowed':
-        sendText(res, 405, `${req.method} not allowed on ${url.pathname}\n`, { Allow: match.allow.join(', ') });
+        sendText(res, 405, `${req.method} not allowed on ${url.pathname}\n`, {
+          Allow: match.allow.join(', '),
+        });
         return;
       case 'found':
         break;
@@ -137,15 +151,27 @@ export class HttpServer {
   }
 
   #onExpect(req: IncomingMessage, res: ServerResponse): void {
-    const verdict = decideExpectation(req.headers.expect, req.headers['content-length'], this.options.maxBody);
+    const verdict = decideExpectation(
+      req.headers.expect,
+      req.headers['content-length'],
+      this.options.maxBody,
+    );
     switch (verdict.decision) {
       case ExpectDecision.Reject:
-        this.#logger(req.socket).info({ code: verdict.error?.code, expect: req.headers.expect }, 'expectation failed');
+        this.#logger(req.socket).info(
+          { code: verdict.error?.code, expect: req.headers.expect },
+          'expectation failed',
+        );
         req.pause();
-        sendText(res, 417, `${verdict.error?.message ?? 'expectation failed'}\n`, { Connection: 'close' });
+        sendText(res, 417, `${verdict.error?.message ?? 'expectation failed'}\n`, {
+          Connection: 'close',
+        });
         return;
       case ExpectDecision.Continue:
-        if (matchRoute(this.#routes, req.method ?? '', parseRequestUrl(req.url)?.pathname ?? '').kind === 'found') {
+        if (
+          matchRoute(this.#routes, req.method ?? '', parseRequestUrl(req.url)?.pathname ?? '')
+            .kind === 'found'
+        ) {
           res.writeContinue();
         } else {
           res.setHeader('Connection', 'close'); // the body the client may still send stays unread

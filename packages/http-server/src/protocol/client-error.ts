@@ -53,7 +53,10 @@ export function rawResponse(
 }
 
 /** The full canned response for a `clientError` with this code (see {@link clientErrorStatus}). */
-export function clientErrorResponse(code: string | undefined): { statusCode: number; bytes: string } {
+export function clientErrorResponse(code: string | undefined): {
+  statusCode: number;
+  bytes: string;
+} {
   const statusCode = clientErrorStatus(code);
   const reason = REASONS[statusCode];
   return { statusCode, bytes: rawResponse(statusCode, reason, `${reason}\n`) };

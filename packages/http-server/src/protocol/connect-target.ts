@@ -45,7 +45,9 @@ export function parseConnectTarget(target: string): ConnectTarget | HttpError {
 
 /** `host:port` with IPv6 hosts in brackets: the form used in allow-lists and logs. */
 export function formatConnectTarget(target: ConnectTarget): string {
-  return target.host.includes(':') ? `[${target.host}]:${target.port}` : `${target.host}:${target.port}`;
+  return target.host.includes(':')
+    ? `[${target.host}]:${target.port}`
+    : `${target.host}:${target.port}`;
 }
 
 /**

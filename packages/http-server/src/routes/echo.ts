@@ -22,7 +22,10 @@ export function refuseBody(req: IncomingMessage, res: ServerResponse, err: HttpE
 export const echo: Handler = ({ req, res, maxBody, logger }) => {
   const declared = checkDeclaredLength(req.headers['content-length'], maxBody);
   if (declared !== undefined) {
-    logger.info({ code: declared.code, contentLength: req.headers['content-length'] }, 'body refused');
+    logger.info(
+      { code: declared.code, contentLength: req.headers['content-length'] },
+      'body refused',
+    );
     refuseBody(req, res, declared);
     return;
   }
