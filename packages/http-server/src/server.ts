@@ -89,6 +89,14 @@ export class HttpServer {
    */
   async drain(signal: AbortSignal): Promise<void> {
     this.#draining = true;
+    this.options.logger.info(
+      {
+        inFlight: this.#inFlight.size,
+        connections: this.#sockets.size,
+        tunnels: this.#tunnels.size,
+      },
+      'draining: no longer accepting; answering in-flight requests with Connection: close',
+    );
     for (const res of this.#inFlight) {
       if (!res.headersSent) res.setHeader('Connection', 'close');
     }

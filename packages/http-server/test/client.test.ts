@@ -120,9 +120,8 @@ describe('Agent pool (runLoad)', () => {
 
   it('agentPoolState lists sockets/requests/freeSockets per origin', async () => {
     const { url, ts } = await startHttp(teardown);
-    const agent = teardown.add(new Agent({ keepAlive: true, maxSockets: 1 }), () =>
-      agent.destroy(),
-    );
+    const agent: Agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    teardown.add(agent, () => agent.destroy());
     expect(agentPoolState(agent)).toEqual([]);
     const a = request(url('/slow?ms=50'), { agent });
     const b = request(url('/'), { agent });

@@ -52,8 +52,10 @@ describe('main.ts server', () => {
       (line) => line.includes('"url":"/slow?ms=1500"') && ++seen === 50,
       10_000,
     );
+    for (const p of inFlight) p.catch(() => undefined); // failures are asserted below, not unhandled
     proc.child.kill('SIGTERM');
-    await proc.stdout.waitFor('"msg":"shutting down"');
+    // drain() runs after server.close(): from here on, the port refuses connections.
+    await proc.stdout.waitFor('"msg":"draining');
     expect(await refused(proc.port)).toBe('ECONNREFUSED');
     const responses = await Promise.all(inFlight);
     expect(responses.map((r) => r.statusCode)).toEqual(Array(50).fill(200));
