@@ -14,6 +14,7 @@ import {
   serve,
 } from 'common';
 import { connect } from './client.ts';
+import { WebSocket } from './websocket.ts';
 import { CloseCode, DEFAULT_PORT } from './constants.ts';
 import { createWsServer } from './server.ts';
 

@@ -75,7 +75,8 @@ function toBuffer(data: Buffer | Uint8Array | string): Buffer | string {
  *
  * Events: `open` (), `message` (data: string | Buffer, isBinary), `ping` (payload), `pong`
  * (payload), `drain` (), `error` (err: {@link WsProtocolError}, the peer broke the protocol; the
- * connection is failed with `err.closeCode`), `close` (code, reason: 1005 when the peer's close
+ * connection is failed with `err.closeCode`; emitted only when a listener is attached, unlike
+ * most emitters, so that a peer cannot crash the process), `close` (code, reason: 1005 when the peer's close
  * frame had no code, 1006 when the connection closed without a close frame).
  */
 export class WebSocket extends EventEmitter {
@@ -338,7 +339,9 @@ export class WebSocket extends EventEmitter {
       this.#sendClose(encodeClosePayload(err.closeCode, reason));
     }
     this.#socket.end();
-    this.emit('error', err);
+    // A remote peer must not be able to crash a process that did not listen: without an
+    // 'error' listener the failure is still visible as the 'close' event (1006).
+    if (this.listenerCount('error') > 0) this.emit('error', err);
   }
 
   #onEnd(): void {
