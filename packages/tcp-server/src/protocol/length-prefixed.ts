@@ -63,17 +63,26 @@ export class LengthPrefixedDecoder {
    */
   *push(chunk: Buffer): Generator<Buffer, void, undefined> {
     if (this.#error !== undefined) throw this.#error;
-    this.#queue.push(chunk);
+    let start = 0;
+    if (this.#queue.length === 0 && this.#state === State.Header) {
+      // Fast path, nothing buffered: frames wholly inside `chunk` are views, no queue work.
+      while (start + LENGTH_HEADER_SIZE <= chunk.length) {
+        const length = chunk.readUInt32BE(start);
+        if (length > this.maxPayload) this.#tooLarge(length);
+        const end = start + LENGTH_HEADER_SIZE + length;
+        if (end > chunk.length) break;
+        const payload = chunk.subarray(start + LENGTH_HEADER_SIZE, end);
+        start = end;
+        yield payload;
+      }
+    }
+    this.#queue.push(start === 0 ? chunk : chunk.subarray(start));
     for (;;) {
       switch (this.#state) {
         case State.Header: {
           if (this.#queue.length < LENGTH_HEADER_SIZE) return;
           const length = this.#queue.peekUInt32BE();
-          if (length > this.maxPayload) {
-            this.#queue.clear();
-            this.#error = new FrameTooLargeError(length, this.maxPayload);
-            throw this.#error;
-          }
+          if (length > this.maxPayload) this.#tooLarge(length);
           this.#queue.skip(LENGTH_HEADER_SIZE);
           this.#payloadLength = length;
           this.#state = State.Payload;
@@ -90,6 +99,12 @@ export class LengthPrefixedDecoder {
           return assertNever(this.#state);
       }
     }
+  }
+
+  #tooLarge(length: number): never {
+    this.#queue.clear();
+    this.#error = new FrameTooLargeError(length, this.maxPayload);
+    throw this.#error;
   }
 
   /**
