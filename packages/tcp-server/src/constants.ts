@@ -34,6 +34,13 @@ export const DEFAULT_IDLE_TIMEOUT = 60_000;
 export const MAX_IDLE_TIMEOUT = 86_400_000;
 
 /**
+ * Per-connection buffering budget of each stream stage (decoder output, encoder input) in
+ * framed modes: the stage's objectMode high-water mark is this divided by the largest
+ * message, clamped to 1–16 messages. Backpressure bounds the rest.
+ */
+export const STAGE_BUFFER_BYTES = 1024 * 1024;
+
+/**
  * After a framing error the server ends its side, then keeps reading (and discarding) for at
  * most this long, in ms, so the reply is not lost to a TCP RST; then it destroys the socket.
  */

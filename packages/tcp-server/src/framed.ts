@@ -1,13 +1,14 @@
 import type { Socket } from 'node:net';
 import type { Logger } from 'common';
 import { discardInput, watchSocket, type ConnectionHandle } from './connection.ts';
-import { DEFAULT_IDLE_TIMEOUT, ERROR_LINGER_MS } from './constants.ts';
+import { DEFAULT_IDLE_TIMEOUT, ERROR_LINGER_MS, STAGE_BUFFER_BYTES } from './constants.ts';
 import type { FramingError } from './errors.ts';
 import {
   createDecoder,
   createEncoder,
   DecodeStream,
   EncodeStream,
+  messageHighWaterMark,
   type CodecFraming,
   type CodecOptions,
 } from './framing-stream.ts';
@@ -39,8 +40,10 @@ export function handleFramedConnection(
 ): ConnectionHandle {
   const { logger, framing } = opts;
   watchSocket(socket, logger, opts.idleTimeout ?? DEFAULT_IDLE_TIMEOUT);
-  const decoder = new DecodeStream(createDecoder(framing, opts));
-  const encoder = new EncodeStream(createEncoder(framing, opts));
+  // Each stage buffers ~STAGE_BUFFER_BYTES of maximum-size messages, at least one.
+  const highWaterMark = messageHighWaterMark(framing, opts, STAGE_BUFFER_BYTES);
+  const decoder = new DecodeStream(createDecoder(framing, opts), { highWaterMark });
+  const encoder = new EncodeStream(createEncoder(framing, opts), { highWaterMark });
   socket.pipe(decoder).pipe(encoder).pipe(socket, { end: false });
   // Our FIN goes out after the last echo (and, after an error in `line` mode, the ERR line,
   // written directly so that no maxMessage can refuse it).

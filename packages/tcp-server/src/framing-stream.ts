@@ -4,7 +4,7 @@
  * Used by the server (socket → decode → encode → socket) and by the client.
  */
 import { Transform, type TransformCallback } from 'node:stream';
-import { DEFAULT_MAX_PAYLOAD } from './constants.ts';
+import { DEFAULT_FRAME_SIZE, DEFAULT_MAX_MESSAGE, DEFAULT_MAX_PAYLOAD } from './constants.ts';
 import { FrameTooLargeError } from './errors.ts';
 import { FixedDecoder, encodeFixed } from './protocol/fixed.ts';
 import { LengthPrefixedDecoder, lengthPrefixHeader } from './protocol/length-prefixed.ts';
@@ -75,6 +75,7 @@ export function createEncoder(
 export class DecodeStream extends Transform {
   readonly #decoder: Decoder;
 
+  /** `highWaterMark`: decoded messages buffered on the readable side before backpressure (default 16). */
   constructor(decoder: Decoder, opts: { highWaterMark?: number } = {}) {
     super({ readableObjectMode: true, readableHighWaterMark: opts.highWaterMark ?? 16 });
     this.#decoder = decoder;
@@ -105,8 +106,9 @@ export class DecodeStream extends Transform {
 export class EncodeStream extends Transform {
   readonly #encode: (message: Buffer) => Buffer[];
 
-  constructor(encode: (message: Buffer) => Buffer[]) {
-    super({ writableObjectMode: true, writableHighWaterMark: 16 });
+  /** `highWaterMark`: messages buffered on the writable side before `write()` returns false (default 16). */
+  constructor(encode: (message: Buffer) => Buffer[], opts: { highWaterMark?: number } = {}) {
+    super({ writableObjectMode: true, writableHighWaterMark: opts.highWaterMark ?? 16 });
     this.#encode = encode;
   }
 
@@ -125,6 +127,25 @@ export class EncodeStream extends Transform {
     for (const buffer of buffers) this.push(buffer);
     callback();
   }
+}
+
+/**
+ * How many messages a stream stage may buffer so that a stage holds about `budget` bytes at
+ * most when every message has the framing's largest size: 16 small lines, but a single
+ * 16 MiB `length` frame (objectMode high-water marks count messages, not bytes).
+ */
+export function messageHighWaterMark(
+  framing: CodecFraming,
+  opts: CodecOptions,
+  budget: number,
+): number {
+  const largest =
+    framing === 'line'
+      ? (opts.maxMessage ?? DEFAULT_MAX_MESSAGE)
+      : framing === 'length'
+        ? (opts.maxPayload ?? DEFAULT_MAX_PAYLOAD)
+        : (opts.frameSize ?? DEFAULT_FRAME_SIZE);
+  return Math.max(1, Math.min(16, Math.floor(budget / Math.max(1, largest))));
 }
 
 function assertNever(value: never): never {

@@ -44,6 +44,13 @@ function writes(framing: Framing): Buffer[] {
   });
 }
 
+/** Frames of the default 16 MiB maximum: 16 of them make the 256 MiB. */
+function maxFrames(): Buffer[] {
+  const payload = Buffer.alloc(16 * 1024 * 1024);
+  for (let i = 0; i < payload.length; i += 1) payload[i] = i & 0xff;
+  return [lengthPrefixHeader(payload.length), payload];
+}
+
 /** Server flags per framing: `line` allows a 64 KiB line, `fixed` uses 64 KiB records. */
 const FLAGS: Record<Framing, string[]> = {
   echo: [],
@@ -52,88 +59,118 @@ const FLAGS: Record<Framing, string[]> = {
   fixed: ['--frame-size', String(CHUNK)],
 };
 
+interface Outcome {
+  sentAtStall: number;
+  baseline: number;
+  peakAtStall: number;
+  peak: number;
+}
+
+/**
+ * Starts `main.ts` with `args`, queues 256 MiB of `chunks` (repeated) on one connection without
+ * reading, waits for the kernel to stop taking bytes, then reads everything back and checks it
+ * byte for byte (sha1). The server's RSS is sampled from /proc all along.
+ */
+async function writeWithoutReading(
+  args: string[],
+  chunks: Buffer[],
+  skip: number,
+): Promise<Outcome> {
+  const proc = await startMain(MAIN, args);
+  teardown.add(proc, () => proc.stop('SIGKILL'));
+  const pid = proc.child.pid!;
+  const baseline = rss(pid);
+  let peak = baseline;
+  const sampler = setInterval(() => (peak = Math.max(peak, rss(pid))), 20);
+  teardown.add(sampler, () => clearInterval(sampler));
+
+  const socket = connect(proc.port, '127.0.0.1');
+  teardown.add(socket, () => socket.destroy());
+  await once(socket, 'connect');
+  socket.pause(); // the client does not read
+
+  // Queue all 256 MiB at once, ignoring write()'s return value: the client's memory holds
+  // only the few distinct buffers and the write requests; the server sees a peer that sends
+  // all it can.
+  const sentHash = createHash('sha1');
+  let queued = 0;
+  for (let i = 0; queued < TOTAL; i += 1) {
+    const chunk = chunks[i % chunks.length]!;
+    sentHash.update(chunk);
+    socket.write(chunk);
+    queued += chunk.length;
+  }
+  socket.end();
+  const finished = once(socket, 'finish');
+
+  // Phase 1: wait until the kernel stops taking our bytes (the server stopped reading).
+  let last = socket.writableLength;
+  let lastChange = Date.now();
+  await withTimeout(
+    new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (socket.writableLength !== last) {
+          last = socket.writableLength;
+          lastChange = Date.now();
+        } else if (Date.now() - lastChange > STALL_MS) {
+          clearInterval(poll);
+          resolve();
+        }
+      }, 50);
+    }),
+    30_000,
+    'the writer to stall',
+  );
+  const sentAtStall = queued - socket.writableLength;
+  const peakAtStall = peak;
+
+  // Phase 2: read; every byte comes back, in order.
+  const receivedHash = createHash('sha1');
+  let received = 0;
+  const done = new Promise<void>((resolve, reject) => {
+    socket.on('data', (chunk: Buffer) => {
+      const from = Math.max(0, skip - received);
+      received += chunk.length;
+      if (from < chunk.length) receivedHash.update(chunk.subarray(from));
+      if (received >= queued + skip) resolve();
+    });
+    socket.on('error', reject);
+  });
+  socket.resume();
+  await withTimeout(Promise.all([done, finished]), 60_000, `256 MiB back (received ${received})`);
+  clearInterval(sampler);
+  expect(received).toBe(queued + skip);
+  expect(receivedHash.digest('hex')).toBe(sentHash.digest('hex'));
+
+  const mib = (n: number): string => (n / 2 ** 20).toFixed(1);
+  console.log(
+    `${args.join(' ')}: ${mib(sentAtStall)} MiB taken before the stall; server RSS ${mib(baseline)} MiB, peak while stalled ${mib(peakAtStall)}, peak overall ${mib(peak)}`,
+  );
+  return { sentAtStall, baseline, peakAtStall, peak };
+}
+
 describe('backpressure', () => {
   it.each(['echo', 'line', 'length', 'fixed'] as const)(
     '%s: a client writing 256 MiB without reading does not grow the server, and gets every byte back once it reads',
     async (framing) => {
-      const proc = await startMain(MAIN, ['--framing', framing, ...FLAGS[framing]]);
-      teardown.add(proc, () => proc.stop('SIGKILL'));
-      const pid = proc.child.pid!;
-      const baseline = rss(pid);
-      let peak = baseline;
-      const sampler = setInterval(() => (peak = Math.max(peak, rss(pid))), 20);
-      teardown.add(sampler, () => clearInterval(sampler));
-
-      const socket = connect(proc.port, '127.0.0.1');
-      teardown.add(socket, () => socket.destroy());
-      await once(socket, 'connect');
-      socket.pause(); // the client does not read
-
-      // Queue all 256 MiB at once, ignoring write()'s return value: the client's memory holds
-      // only 4 buffers and the write requests; the server sees a peer that sends all it can.
-      const chunks = writes(framing);
-      const sentHash = createHash('sha1');
-      for (let i = 0, queued = 0; queued < TOTAL; i += 1) {
-        const chunk = chunks[i % chunks.length]!;
-        sentHash.update(chunk);
-        socket.write(chunk);
-        queued += chunk.length;
-      }
-      socket.end();
-      const finished = once(socket, 'finish');
-
-      // Phase 1: wait until the kernel stops taking our bytes (the server stopped reading).
-      let last = socket.writableLength;
-      let lastChange = Date.now();
-      await withTimeout(
-        new Promise<void>((resolve) => {
-          const poll = setInterval(() => {
-            if (socket.writableLength !== last) {
-              last = socket.writableLength;
-              lastChange = Date.now();
-            } else if (Date.now() - lastChange > STALL_MS) {
-              clearInterval(poll);
-              resolve();
-            }
-          }, 50);
-        }),
-        30_000,
-        'the writer to stall',
-      );
-      const sentAtStall = TOTAL - socket.writableLength;
-      const peakAtStall = peak;
-      expect(sentAtStall).toBeLessThan(TOTAL / 4); // the server did not swallow the stream
-
-      // Phase 2: read; every byte comes back, in order.
-      const receivedHash = createHash('sha1');
       const skip = framing === 'echo' ? Buffer.byteLength(ECHO_GREETING) : 0;
-      let received = 0;
-      const done = new Promise<void>((resolve, reject) => {
-        socket.on('data', (chunk: Buffer) => {
-          const from = Math.max(0, skip - received);
-          received += chunk.length;
-          if (from < chunk.length) receivedHash.update(chunk.subarray(from));
-          if (received >= TOTAL + skip) resolve();
-        });
-        socket.on('error', reject);
-      });
-      socket.resume();
-      await withTimeout(
-        Promise.all([done, finished]),
-        60_000,
-        `256 MiB back (received ${received})`,
+      const r = await writeWithoutReading(
+        ['--framing', framing, ...FLAGS[framing]],
+        writes(framing),
+        skip,
       );
-      clearInterval(sampler);
-
-      expect(received).toBe(TOTAL + skip);
-      expect(receivedHash.digest('hex')).toBe(sentHash.digest('hex'));
-      expect(peakAtStall - baseline).toBeLessThan(STALLED_RSS_BOUND);
-      expect(peak - baseline).toBeLessThan(RSS_BOUND);
-      const mib = (n: number): string => (n / 2 ** 20).toFixed(1);
-      console.log(
-        `${framing}: ${mib(sentAtStall)} MiB taken before the stall; server RSS ${mib(baseline)} MiB, peak while stalled ${mib(peakAtStall)}, peak overall ${mib(peak)}`,
-      );
+      expect(r.sentAtStall).toBeLessThan(TOTAL / 4); // the server did not swallow the stream
+      expect(r.peakAtStall - r.baseline).toBeLessThan(STALLED_RSS_BOUND);
+      expect(r.peak - r.baseline).toBeLessThan(RSS_BOUND);
     },
     90_000,
   );
+
+  it('length: 16 frames of the 16 MiB maximum, not read: the server holds a few frames, not the stream', async () => {
+    // objectMode high-water marks count messages: at 16 per stage this buffered the whole
+    // 256 MiB. Now each stage holds one maximum-size frame.
+    const r = await writeWithoutReading(['--framing', 'length'], maxFrames(), 0);
+    expect(r.sentAtStall).toBeLessThan(TOTAL / 2);
+    expect(r.peakAtStall - r.baseline).toBeLessThan(8 * 16 * 1024 * 1024);
+  }, 90_000);
 });
