@@ -1,4 +1,5 @@
-export { createHttpServer, HttpServer, parseRequestUrl } from './server.ts';
+export { createHttpServer, HttpServer } from './server.ts';
+export { parseRequestTarget, type RequestTarget } from './protocol/request-target.ts';
 export {
   resolveOptions,
   describeLimits,

@@ -7,9 +7,10 @@ import { DRAIN_POLL_MS, WS_SERVER_HINT } from './constants.ts';
 import { resolveOptions, type HttpServerOptions, type ResolvedOptions } from './options.ts';
 import { clientErrorResponse, rawResponse } from './protocol/client-error.ts';
 import { decideExpectation, ExpectDecision } from './protocol/expect.ts';
+import { parseRequestTarget } from './protocol/request-target.ts';
 import { handleConnect, type Tunnel } from './proxy.ts';
 import { ROUTES } from './routes/index.ts';
-import { matchRoute, sendText, type Route } from './routes/router.ts';
+import { matchRoute, routeTable, sendText, type RouteTable } from './routes/router.ts';
 
 type ClientError = Error & { code?: string; bytesParsed?: number; reason?: string };
 
@@ -24,17 +25,18 @@ export class HttpServer {
   readonly server: Server;
   /** The validated options, defaults filled in. */
   readonly options: ResolvedOptions;
-  readonly #routes: readonly Route[];
+  readonly #routes: RouteTable;
   readonly #loggers = new WeakMap<Socket, Logger>();
   readonly #sockets = new Set<Socket>();
-  readonly #inFlight = new Set<ServerResponse>();
+  /** The response each socket is working on (the latest request's; no per-request listener). */
+  readonly #current = new WeakMap<Socket | Duplex, ServerResponse>();
   readonly #tunnels = new Set<Tunnel>();
   #draining = false;
 
   constructor(options: HttpServerOptions = {}) {
     this.options = resolveOptions(options);
     const o = this.options;
-    this.#routes = [...ROUTES, ...o.routes];
+    this.#routes = routeTable([...ROUTES, ...o.routes]);
     this.server = createServer({
       headersTimeout: o.headersTimeout,
       requestTimeout: o.requestTimeout,
@@ -91,14 +93,14 @@ export class HttpServer {
     this.#draining = true;
     this.options.logger.info(
       {
-        inFlight: this.#inFlight.size,
         connections: this.#sockets.size,
         tunnels: this.#tunnels.size,
       },
       'draining: no longer accepting; answering in-flight requests with Connection: close',
     );
-    for (const res of this.#inFlight) {
-      if (!res.headersSent) res.setHeader('Connection', 'close');
+    for (const socket of this.#sockets) {
+      const res = this.#current.get(socket);
+      if (res !== undefined && !res.headersSent) res.setHeader('Connection', 'close');
     }
     for (const tunnel of this.#tunnels) {
       tunnel.client.end();
@@ -117,24 +119,21 @@ export class HttpServer {
   #onRequest(req: IncomingMessage, res: ServerResponse): void {
     const logger = this.#logger(req.socket);
     logger.debug({ method: req.method, url: req.url }, 'request');
-    req.on('error', (err: NodeJS.ErrnoException) =>
-      logger.debug({ code: err.code }, 'request stream error'),
-    );
+    // No req.on('error'): IncomingMessage emits 'error' (client aborted) only to listeners.
     if (this.#draining) res.setHeader('Connection', 'close');
-    this.#inFlight.add(res);
-    res.once('close', () => this.#inFlight.delete(res));
-    const url = parseRequestUrl(req.url);
-    if (url === undefined) {
+    this.#current.set(req.socket, res);
+    const target = parseRequestTarget(req.url);
+    if (target === undefined) {
       sendText(res, 400, 'bad request-target\n', { Connection: 'close' });
       return;
     }
-    const match = matchRoute(this.#routes, req.method ?? '', url.pathname);
+    const match = matchRoute(this.#routes, req.method ?? '', target.pathname);
     switch (match.kind) {
       case 'not-found':
-        sendText(res, 404, `no route for ${url.pathname}\n`);
+        sendText(res, 404, `no route for ${target.pathname}\n`);
         return;
       case 'method-not-allowed':
-        sendText(res, 405, `${req.method} not allowed on ${url.pathname}\n`, {
+        sendText(res, 405, `${req.method} not allowed on ${target.pathname}\n`, {
           Allow: match.allow.join(', '),
         });
         return;
@@ -151,7 +150,7 @@ export class HttpServer {
       else res.destroy(); // a half-sent response cannot be fixed; a cut connection is honest
     };
     try {
-      const done = match.handler({ req, res, url, maxBody: this.options.maxBody, logger });
+      const done = match.handler({ req, res, target, maxBody: this.options.maxBody, logger });
       if (done instanceof Promise) done.catch(fail);
     } catch (err) {
       fail(err);
@@ -177,7 +176,7 @@ export class HttpServer {
         return;
       case ExpectDecision.Continue:
         if (
-          matchRoute(this.#routes, req.method ?? '', parseRequestUrl(req.url)?.pathname ?? '')
+          matchRoute(this.#routes, req.method ?? '', parseRequestTarget(req.url)?.pathname ?? '')
             .kind === 'found'
         ) {
           res.writeContinue();
@@ -202,7 +201,8 @@ export class HttpServer {
       { code: err.code, reason: err.reason, bytesParsed: err.bytesParsed, statusCode },
       'client error',
     );
-    const busy = [...this.#inFlight].some((res) => res.socket === socket && res.headersSent);
+    const res = this.#current.get(socket);
+    const busy = res !== undefined && res.headersSent && !res.writableFinished;
     if (err.code === 'ECONNRESET' || !socket.writable || busy) {
       socket.destroy();
       return;
@@ -217,19 +217,6 @@ export class HttpServer {
     socket.on('error', () => socket.destroy());
     socket.end(rawResponse(400, 'Bad Request', body));
     socket.once('finish', () => socket.destroy());
-  }
-}
-
-/**
- * The request-target as a URL (RFC 9112 §3.2): origin-form `/path?query` (kept verbatim, so
- * `//x` stays a path) or absolute-form `http://host/path`. `undefined` when it is neither.
- */
-export function parseRequestUrl(target: string | undefined): URL | undefined {
-  if (target === undefined) return undefined;
-  try {
-    return target.startsWith('/') ? new URL(`http://localhost${target}`) : new URL(target);
-  } catch {
-    return undefined;
   }
 }
 

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { matchRoute, type Handler, type Route } from '../src/routes/router.ts';
+import { matchRoute, routeTable, type Handler, type Route } from '../src/routes/router.ts';
 
 const a: Handler = () => undefined;
 const b: Handler = () => undefined;
-const routes: Route[] = [
+const list: Route[] = [
   { path: '/', methods: { GET: a } },
   { path: '/echo', methods: { POST: a } },
   { path: '/', methods: { GET: b } },
 ];
+const routes = routeTable(list);
 
 describe('matchRoute', () => {
   it('finds the handler; a later route with the same path wins', () => {

@@ -1,12 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'common';
+import type { RequestTarget } from '../protocol/request-target.ts';
 
 /** What a route handler gets: the book's `(req, res)` plus the server's limits and logger. */
 export interface RouteContext {
   req: IncomingMessage;
   res: ServerResponse;
-  /** The request URL parsed against a dummy base (path and query only). */
-  url: URL;
+  /** The request-target split into `pathname` and `search` (see `parseRequestTarget`). */
+  target: RequestTarget;
   /** Largest body the server accepts, in bytes. */
   maxBody: number;
   /** Per-connection logger (`conn`, `remote`). */
@@ -31,14 +32,21 @@ export type RouteMatch =
   | { kind: 'not-found' }
   | { kind: 'method-not-allowed'; allow: string[] };
 
+/** Routes by path, for {@link matchRoute}; build it once with {@link routeTable}. */
+export type RouteTable = ReadonlyMap<string, Route>;
+
+/** Indexes routes by path; a later route with the same path replaces an earlier one. */
+export function routeTable(routes: readonly Route[]): RouteTable {
+  return new Map(routes.map((route) => [route.path, route]));
+}
+
 /**
- * Finds the handler for `method` and `pathname` (exact match; later routes override earlier
- * ones with the same path). A `GET` handler also serves `HEAD` (RFC 9110 §9.3.2; Node drops
- * the body of a HEAD response itself). A known path with another method is 405 with the
- * `Allow` list (RFC 9110 §15.5.6).
+ * Finds the handler for `method` and `pathname` (exact match). A `GET` handler also serves
+ * `HEAD` (RFC 9110 §9.3.2; Node drops the body of a HEAD response itself). A known path with
+ * another method is 405 with the `Allow` list (RFC 9110 §15.5.6).
  */
-export function matchRoute(routes: readonly Route[], method: string, pathname: string): RouteMatch {
-  const route = routes.findLast((r) => r.path === pathname);
+export function matchRoute(table: RouteTable, method: string, pathname: string): RouteMatch {
+  const route = table.get(pathname);
   if (route === undefined) return { kind: 'not-found' };
   const handler = route.methods[method] ?? (method === 'HEAD' ? route.methods.GET : undefined);
   if (handler !== undefined) return { kind: 'found', handler };

@@ -7,8 +7,8 @@ import { sendText, type Handler } from './router.ts';
  * show graceful shutdown (in-flight requests still complete) and the Agent's queue. The timer
  * is cleared if the client goes away first.
  */
-export const slow: Handler = ({ res, url }) => {
-  const ms = parseSlowMs(url.search);
+export const slow: Handler = ({ res, target }) => {
+  const ms = parseSlowMs(target.search);
   if (ms instanceof HttpError) {
     sendText(res, ms.statusCode, `${ms.message}\n`);
     return;
