@@ -14,11 +14,14 @@ const TAP_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** `/echo`: every message back with the same opcode; reading pauses while the socket is backed up. */
 function echo(ws: WebSocket): void {
-  ws.on('message', (data: Buffer | string, isBinary: boolean) => {
-    if (ws.readyState !== ReadyState.OPEN) return;
-    if (!ws.send(data, { binary: isBinary })) ws.pause();
-  });
-  ws.on('drain', () => ws.resume());
+  ws.on('message', echoMessage);
+  ws.on('drain', ws.resume);
+}
+
+/** Shared listener (`this` is the connection): no closure per connection. */
+function echoMessage(this: WebSocket, data: Buffer | string, isBinary: boolean): void {
+  if (this.readyState !== ReadyState.OPEN) return;
+  if (!this.send(data, { binary: isBinary })) this.pause();
 }
 
 /** `/updates`: a JSON tick every 50 ms; a tick is skipped while the client has unflushed bytes. */

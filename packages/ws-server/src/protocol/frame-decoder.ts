@@ -82,7 +82,8 @@ export class FrameDecoder {
   #buffered = 0;
   #state = State.Header;
   #header: FrameHeader | undefined;
-  readonly #maskingKey = Buffer.alloc(4);
+  /** A view of the 4 masking-key bytes (a copy only when they spanned chunks). */
+  #maskingKey: Buffer | undefined;
   #stopped = false;
 
   constructor(sink: FrameSink, options: FrameDecoderOptions) {
@@ -138,16 +139,17 @@ export class FrameDecoder {
           break;
         case State.MaskingKey:
           if (this.#buffered < 4) return;
-          for (let i = 0; i < 4; i += 1) this.#maskingKey[i] = this.#readByte();
+          this.#maskingKey = this.#consume(4);
           this.#state = State.Payload;
           break;
         case State.Payload: {
           const header = this.#header!;
           if (this.#buffered < header.payloadLength) return;
           const payload = this.#consume(header.payloadLength);
-          if (header.masked) applyMask(payload, this.#maskingKey);
+          if (header.masked) applyMask(payload, this.#maskingKey!);
           this.#state = State.Header;
           this.#header = undefined;
+          this.#maskingKey = undefined;
           this.#sink.onFrame(header, payload);
           break;
         }

@@ -42,7 +42,7 @@ export class MessageAssembler implements FrameSink {
   #opcode: Opcode.Text | Opcode.Binary | undefined;
   /** Bytes announced so far for the open message (headers included as they arrive). */
   #total = 0;
-  #fragments: Buffer[] = [];
+  #fragments: Buffer[] | undefined;
   #text = '';
   #decoder: TextDecoder | undefined;
 
@@ -103,7 +103,7 @@ export class MessageAssembler implements FrameSink {
           return;
         }
         this.#opcode = opcode;
-        this.#fragments = [];
+        this.#fragments = opcode === Opcode.Binary ? [] : undefined;
         this.#text = '';
         this.#addFragment(payload, false);
         return;
@@ -137,7 +137,7 @@ export class MessageAssembler implements FrameSink {
     if (this.#opcode === Opcode.Binary) {
       // A view of the socket chunk; Node never reuses a chunk it emitted, so keeping it is safe.
       // The fragments are copied once, into the message, at FIN.
-      this.#fragments.push(payload);
+      this.#fragments!.push(payload);
       return;
     }
     // Text: decode each fragment as it arrives, so an invalid sequence fails at once while a
@@ -157,9 +157,9 @@ export class MessageAssembler implements FrameSink {
 
   #finish(): void {
     const opcode = this.#opcode;
-    const data = opcode === Opcode.Binary ? Buffer.concat(this.#fragments) : this.#text;
+    const data = opcode === Opcode.Binary ? Buffer.concat(this.#fragments!) : this.#text;
     this.#opcode = undefined;
-    this.#fragments = [];
+    this.#fragments = undefined;
     this.#text = '';
     this.#total = 0;
     this.#sink.onMessage(data, opcode === Opcode.Binary);
