@@ -29,7 +29,7 @@ export function byteByByte(buf: Buffer): Buffer[] {
 /** Cut points for fast-check: up to 40 random positions. */
 export const cutsArb = fc.array(fc.nat({ max: 1 << 20 }), { maxLength: 40 });
 
-/** Feeds `chunks` to `decoder`, ends it, and returns every message (copied, as strings if asked). */
+/** Feeds `chunks` to `decoder`, ends it, and returns every message (copied). */
 export function decodeAll(decoder: Decoder, chunks: readonly Buffer[]): Buffer[] {
   const out: Buffer[] = [];
   for (const chunk of chunks) for (const m of decoder.push(chunk)) out.push(Buffer.from(m));
