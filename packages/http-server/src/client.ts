@@ -207,14 +207,7 @@ export function connectThrough(
       `HTTP/${res.httpVersion} ${res.statusCode} ${res.statusMessage}`,
       ...rawPairs(res.rawHeaders),
     ];
-    req.once('response', (res: IncomingMessage) => {
-      // Non-2xx answers to CONNECT arrive as an ordinary response.
-      emit(onEvent, { type: 'response', statusCode: res.statusCode ?? 0 });
-      res.resume();
-      res.once('end', () =>
-        resolve({ connectStatus: res.statusCode ?? 0, connectHead: head(res) }),
-      );
-    });
+    // Node emits `connect` for every answer to a CONNECT (403 and 502 too), not `response`.
     req.once('connect', (res: IncomingMessage, socket: Socket, bufferedHead: Buffer) => {
       emit(onEvent, { type: 'connect', statusCode: res.statusCode ?? 0 });
       if (res.statusCode !== 200) {

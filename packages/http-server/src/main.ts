@@ -20,7 +20,18 @@ import {
   type ClientEvent,
   type ClientResponse,
 } from './client.ts';
-import { DEFAULT_MAX_BODY, DEFAULT_PORT, MAX_MAX_BODY, MAX_TIMEOUT } from './constants.ts';
+import {
+  DEFAULT_CONNECTIONS_CHECKING_INTERVAL,
+  DEFAULT_HEADERS_TIMEOUT,
+  DEFAULT_KEEP_ALIVE_TIMEOUT,
+  DEFAULT_MAX_BODY,
+  DEFAULT_MAX_HEADERS_COUNT,
+  DEFAULT_MAX_REQUESTS_PER_SOCKET,
+  DEFAULT_PORT,
+  DEFAULT_REQUEST_TIMEOUT,
+  MAX_MAX_BODY,
+  MAX_TIMEOUT,
+} from './constants.ts';
 import { describeLimits } from './options.ts';
 import { parseAllowList } from './protocol/connect-target.ts';
 import { createHttpServer } from './server.ts';
@@ -93,23 +104,27 @@ function serverMain(argv: string[]): Promise<void> | void {
       max: MAX_MAX_BODY,
       default: DEFAULT_MAX_BODY,
     }),
-    headersTimeout: ms('--headers-timeout', v['headers-timeout'], 15_000, 1),
-    requestTimeout: ms('--request-timeout', v['request-timeout'], 30_000),
-    keepAliveTimeout: ms('--keep-alive-timeout', v['keep-alive-timeout'], 5_000),
+    headersTimeout: ms('--headers-timeout', v['headers-timeout'], DEFAULT_HEADERS_TIMEOUT, 1),
+    requestTimeout: ms('--request-timeout', v['request-timeout'], DEFAULT_REQUEST_TIMEOUT),
+    keepAliveTimeout: ms(
+      '--keep-alive-timeout',
+      v['keep-alive-timeout'],
+      DEFAULT_KEEP_ALIVE_TIMEOUT,
+    ),
     maxHeadersCount: intFlag('--max-headers-count', v['max-headers-count'], {
       min: 1,
       max: 10_000,
-      default: 100,
+      default: DEFAULT_MAX_HEADERS_COUNT,
     }),
     maxRequestsPerSocket: intFlag('--max-requests-per-socket', v['max-requests-per-socket'], {
       min: 0,
       max: 1_000_000,
-      default: 1_000,
+      default: DEFAULT_MAX_REQUESTS_PER_SOCKET,
     }),
     connectionsCheckingInterval: ms(
       '--connections-checking-interval',
       v['connections-checking-interval'],
-      1_000,
+      DEFAULT_CONNECTIONS_CHECKING_INTERVAL,
       100,
     ),
     proxyAllow,
