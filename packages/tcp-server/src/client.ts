@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import { DEFAULT_PORT } from './constants.ts';
+import { NetlabError } from 'common';
 import { InvalidOptionError } from './errors.ts';
 import { createDecoder, createEncoder, DecodeStream, type CodecOptions } from './framing-stream.ts';
 import type { Framing } from './server.ts';
@@ -37,6 +38,7 @@ export class TcpClient implements AsyncIterable<Buffer> {
   readonly framing: Framing;
   readonly #encode: ((message: Buffer) => Buffer[]) | undefined;
   readonly #replies: Readable;
+  #error: Error | undefined;
 
   private constructor(socket: Socket, framing: Framing, opts: CodecOptions) {
     this.socket = socket;
@@ -49,8 +51,31 @@ export class TcpClient implements AsyncIterable<Buffer> {
       const decoder = new DecodeStream(createDecoder(framing, opts));
       socket.pipe(decoder);
       socket.on('error', (err) => decoder.destroy(err));
+      // Closed without the server's FIN (reset, or close() here): the replies end in an error.
+      socket.on('close', () => {
+        if (!decoder.writableEnded && !decoder.destroyed) {
+          decoder.destroy(
+            new NetlabError(
+              'ERR_CONNECTION_CLOSED',
+              'connection closed before the server ended it',
+            ),
+          );
+        }
+      });
       this.#replies = decoder;
     }
+    // Errors surface through iteration (and `connect()`), and are kept in `error`; without
+    // these listeners an unread client would crash the process on ECONNRESET.
+    const remember = (err: Error): void => {
+      this.#error ??= err;
+    };
+    socket.on('error', remember);
+    this.#replies.on('error', remember);
+  }
+
+  /** The first socket or decode error, if any (iteration throws it too). */
+  get error(): Error | undefined {
+    return this.#error;
   }
 
   /**
@@ -113,7 +138,11 @@ export class TcpClient implements AsyncIterable<Buffer> {
     this.socket.destroy();
   }
 
-  /** The replies, decoded; ends when the server ends, throws a decode or socket error. */
+  /**
+   * The replies, decoded; ends when the server ends; throws a decode error, the socket error
+   * (`ECONNRESET` …), or `ERR_CONNECTION_CLOSED` if the connection closed without the
+   * server's FIN (in framed modes).
+   */
   [Symbol.asyncIterator](): AsyncIterator<Buffer> {
     return this.#replies[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   }

@@ -83,7 +83,7 @@ export function handleFramedConnection(
       ended = true;
       // Stop reading; what was decoded still flows through the encoder, then our FIN.
       socket.unpipe(decoder);
-      decoder.end();
+      if (!decoder.writableEnded && !decoder.destroyed) decoder.end();
       discardInput(socket);
     },
   };

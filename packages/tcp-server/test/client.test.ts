@@ -1,7 +1,8 @@
+import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startServer, Teardown } from 'common/harness';
+import { startServer, Teardown, waitForEvent } from 'common/harness';
 import { TcpClient } from '../src/client.ts';
 import { ECHO_GREETING } from '../src/constants.ts';
 import { createTcpServer, type Framing } from '../src/server.ts';
@@ -54,9 +55,33 @@ describe('TcpClient', () => {
     expect(client.socket.bytesWritten).toBe(0);
   });
 
-  it('rejects connect with the socket error code', async () => {
-    await expect(
-      TcpClient.connect({ path: join(tmpdir(), 'tcp-server-no-such.sock') }),
-    ).rejects.toMatchObject({ code: 'ENOENT' });
+  it.each(['echo', 'length'] as const)(
+    '%s: rejects connect with the socket error code',
+    async (framing) => {
+      await expect(
+        TcpClient.connect({ path: join(tmpdir(), 'tcp-server-no-such.sock'), framing }),
+      ).rejects.toMatchObject({ code: 'ENOENT' });
+    },
+  );
+
+  it('ends iteration with ECONNRESET when the server resets the connection', async () => {
+    const server = createTcpServer({ framing: 'length' });
+    const running = await startServer(server);
+    teardown.add(running, () => running.close());
+    const accepted = waitForEvent<[Socket]>(server, 'connection');
+    const client = await TcpClient.connect({ port: running.port, framing: 'length' });
+    teardown.add(client, () => client.close());
+    const iterating = replies(client);
+    const [socket] = await accepted;
+    socket.resetAndDestroy();
+    await expect(iterating).rejects.toMatchObject({ code: 'ECONNRESET' });
+    expect(client.error).toMatchObject({ code: 'ECONNRESET' });
+  });
+
+  it('ends iteration with ERR_CONNECTION_CLOSED when closed locally before the server ended', async () => {
+    const client = await connected('line');
+    const iterating = replies(client);
+    client.close();
+    await expect(iterating).rejects.toMatchObject({ code: 'ERR_CONNECTION_CLOSED' });
   });
 });

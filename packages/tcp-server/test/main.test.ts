@@ -118,12 +118,17 @@ describe('the client CLI against the server', () => {
     expect(stdout).toMatch(/^ok\nERR ERR_MESSAGE_TOO_LONG [^\n]*\n$/);
   });
 
-  it('exits 1 with one line when nothing listens', async () => {
+  it('exits 1 with one line when nothing listens, in any framing', async () => {
     const stopped = await startMain(MAIN, []); // a port that was just free, now closed again
     await stopped.stop();
-    const { code, stderr } = await runClient(['--port', String(stopped.port)], '');
-    expect(code).toBe(1);
-    expect(stderr.trim().split('\n')).toEqual([expect.stringContaining('ECONNREFUSED')]);
+    for (const framing of ['echo', 'line']) {
+      const { code, stderr } = await runClient(
+        ['--port', String(stopped.port), '--framing', framing],
+        '',
+      );
+      expect(code).toBe(1);
+      expect(stderr.trim().split('\n')).toEqual([expect.stringContaining('ECONNREFUSED')]);
+    }
   });
 });
 
