@@ -52,12 +52,15 @@ export function handleConnect(
   }
   const name = formatConnectTarget(target);
   if (!opts.allow.includes(name)) {
-    logger.info({ code: 'ERR_HTTP_TUNNEL_FORBIDDEN', target: name }, 'CONNECT refused');
-    const why =
+    const forbidden = new HttpError(
+      'ERR_HTTP_TUNNEL_FORBIDDEN',
+      403,
       opts.allow.length === 0
         ? 'CONNECT is disabled (see --proxy-allow)'
-        : `${name} is not in --proxy-allow`;
-    refuse(socket, 403, 'Forbidden', why);
+        : `${name} is not in --proxy-allow`,
+    );
+    logger.info({ code: forbidden.code, target: name }, 'CONNECT refused');
+    refuse(socket, forbidden.statusCode, 'Forbidden', forbidden.message);
     return;
   }
   const upstream = connect({ host: target.host, port: target.port });

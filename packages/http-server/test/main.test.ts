@@ -134,6 +134,25 @@ describe('main.ts client', () => {
     expect(stdout).toMatch(/done: 40\/40 ok, 0 failed .* peak sockets=5/);
   });
 
+  it('--connect-to shows the connect event; --upgrade shows a refused upgrade', async () => {
+    const proc = await start(['--proxy-allow', '127.0.0.1:1']);
+    const url = `http://127.0.0.1:${proc.port}/`;
+    const denied = await runMain(MAIN, ['client', url, '-v', '--connect-to', '127.0.0.1:2']);
+    expect(denied.stderr).toMatch(/^\* connect: 403$/m);
+    expect(denied.stdout).toMatch(/CONNECT 127\.0\.0\.1:2: 403/);
+    const upgrade = await runMain(MAIN, [
+      'client',
+      url,
+      '-v',
+      '--upgrade',
+      'websocket',
+      '--no-agent',
+    ]);
+    expect(upgrade.stderr).toMatch(/^> Upgrade: websocket$/m);
+    expect(upgrade.stderr).toMatch(/^\* response: 400$/m);
+    expect(upgrade.stdout).toMatch(/ws-server/);
+  });
+
   it.each([
     [[]],
     [['http://x', 'http://y']],
