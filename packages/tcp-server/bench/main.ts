@@ -65,7 +65,7 @@ async function decodeBenchmarks(): Promise<void> {
   for (const c of CASES) {
     const chunks = chunked(c);
     const total = chunks.reduce((n, ch) => n + ch.length, 0);
-    const result = await bench.compare({
+    await bench.compare({
       name: `decode: ${c.name}`,
       primary: 'MB/s',
       contenders: {
@@ -108,7 +108,6 @@ async function decodeBenchmarks(): Promise<void> {
         },
       },
     });
-    void result;
   }
   bench.note(
     `decode: each run feeds prebuilt chunks (views of one stream) to a fresh decoder, ${PASSES} times; MB/s counts wire bytes (header included). ` +

@@ -234,12 +234,21 @@ async function stickyRun(mode: StickyMode): Promise<{ dataEvents: number[]; mess
   let ended!: () => void;
   const done = new Promise<void>((resolve) => (ended = resolve));
   const server = createServer((socket: Socket) => {
+    // A decode error (none expected) only makes the run "NOT intact": never an uncaught throw.
+    const decoding = (step: () => void): void => {
+      try {
+        step();
+      } catch {
+        messages.length = 0;
+      }
+    };
     socket.on('data', (chunk: Buffer) => {
       dataEvents.push(chunk.length);
-      if (decoder !== undefined) for (const m of decoder.push(chunk)) messages.push(Buffer.from(m));
+      if (decoder !== undefined)
+        decoding(() => messages.push(...[...decoder.push(chunk)].map((m) => Buffer.from(m))));
     });
     socket.on('end', () => {
-      decoder?.end();
+      if (decoder !== undefined) decoding(() => decoder.end());
       socket.end();
       ended();
     });

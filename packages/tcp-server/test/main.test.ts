@@ -215,3 +215,14 @@ describe('graceful shutdown', () => {
     expect(await c.waitForEnd()).toEqual(frame);
   });
 });
+
+describe('sticky-packet demo (pnpm sticky)', () => {
+  it('shows the unframed data events, then 18 intact messages with each framing', async () => {
+    const { code, stdout } = await runMain(MAIN, ['sticky']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^no framing +\d+ 'data' events? \[[\d, ]+ bytes\]/m);
+    for (const framing of ['line', 'length', 'fixed']) {
+      expect(stdout).toMatch(new RegExp(`^${framing}.*→ 18 messages, all intact$`, 'm'));
+    }
+  });
+});
