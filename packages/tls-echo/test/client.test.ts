@@ -101,12 +101,15 @@ describe('connectTlsEcho', () => {
     expect(await failure({ port: running.port, timeout: 200 })).toBe('ERR_TLS_HANDSHAKE_TIMEOUT');
   });
 
-  it('resumes a TLS 1.3 session from a ticket', async () => {
+  it('resumes a TLS 1.3 session from a ticket, still authorized by the server', async () => {
     const port = await startEcho();
     const first = await connect({ port });
     const [session] = await waitForEvent<[Buffer]>(first, 'session');
     const second = await connect({ port, session });
     expect(second.isSessionReused()).toBe(true);
-    expect(describeConnection(second).sessionReused).toBe(true);
+    expect(describeConnection(second)).toMatchObject({ sessionReused: true, authorized: true });
+    // The server only greets clients whose certificate it accepted (the resumed session keeps it).
+    const [greeting] = await waitForEvent<[Buffer]>(second, 'data');
+    expect(greeting.toString()).toBe('welcome!\n');
   });
 });

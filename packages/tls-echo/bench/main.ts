@@ -1,0 +1,139 @@
+/**
+ * `pnpm --filter tls-echo bench`: the cost of TLS for the §7.5 echo server.
+ *  1. echo throughput over TLS 1.3 vs plain TCP (same echo code, same process);
+ *  2. full mutual-TLS handshakes/s with an ECDSA P-256 vs an RSA-2048 server certificate;
+ *  3. TLS 1.3 session resumption (tickets) vs full handshakes.
+ * The servers run in a child pinned to CPU 0, the load here on CPU 1.
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { createSecureContext } from 'node:tls';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createCa, ensureDevCerts, issueCertificate } from 'certs';
+import { Bench, pinSelf, pinnedCommand, type Metrics } from 'common/bench';
+import { echoThroughput, handshakeRate, tcpSocket, tlsSocket, type TlsTarget } from './load.ts';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const HANDSHAKE_MS = 2_000;
+const CONCURRENCY = 8;
+const ECHO = { connections: 4, bytesPerConnection: 16 * 1024 * 1024, chunkSize: 64 * 1024 };
+
+const pinned = pinSelf(1);
+const dev = await ensureDevCerts();
+const dir = await mkdtemp(join(tmpdir(), 'tls-echo-bench-'));
+const rsaCa = await createCa({ algorithm: 'rsa-2048', commonName: 'netlab bench RSA CA' });
+const rsaServer = await issueCertificate(rsaCa, { usage: 'server' });
+const rsa = { cert: join(dir, 'rsa.crt'), key: join(dir, 'rsa.key') };
+await writeFile(rsa.cert, rsaServer.cert);
+await writeFile(rsa.key, rsaServer.key, { mode: 0o600 });
+
+const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+const serverScript = fileURLToPath(new URL('./server.ts', import.meta.url));
+const [command, ...prefix] = [...pinnedCommand(0), process.execPath];
+const child = spawn(
+  command!,
+  [
+    ...prefix,
+    '--import',
+    tsx,
+    serverScript,
+    JSON.stringify({ ca: dev.ca, ecdsa: { cert: dev.serverCert, key: dev.serverKey }, rsa }),
+  ],
+  { stdio: ['pipe', 'pipe', 'inherit'] },
+);
+const lines = createInterface({ input: child.stdout! });
+const [first] = (await once(lines, 'line')) as [string];
+const ports = JSON.parse(first) as { ecdsa: number; rsa: number; tcp: number };
+
+/** The server process's CPU time so far, in µs. */
+async function serverCpu(): Promise<number> {
+  child.stdin!.write('cpu\n');
+  const [line] = (await once(lines, 'line')) as [string];
+  return Number(line);
+}
+
+/**
+ * Runs one load and adds the server's CPU time per operation: less sensitive than rates to
+ * other processes sharing the machine.
+ */
+async function withServerCpu(
+  label: string,
+  load: () => Promise<{ metrics: Metrics; ops: number }>,
+): Promise<Metrics> {
+  const before = await serverCpu();
+  const { metrics, ops } = await load();
+  const after = await serverCpu();
+  return { ...metrics, [label]: (after - before) / ops };
+}
+
+const [ca, cert, key] = await Promise.all([
+  readFile(dev.ca),
+  readFile(dev.clientCert),
+  readFile(dev.clientKey),
+]);
+const rsaCaPem = Buffer.from(rsaCa.cert);
+const ecdsaTarget: TlsTarget = {
+  port: ports.ecdsa,
+  secureContext: createSecureContext({ ca, cert, key }),
+};
+const rsaTarget: TlsTarget = {
+  port: ports.rsa,
+  secureContext: createSecureContext({ ca: rsaCaPem, cert, key }),
+};
+
+const bench = new Bench({
+  package: 'tls-echo',
+  title: 'tls-echo: the cost of TLS (§7.5)',
+  runs: RUNS,
+  warmup: 1,
+});
+bench.note(
+  `Servers in one child process${pinned ? ' pinned to CPU 0' : ''}, load generator in the bench process${pinned ? ' pinned to CPU 1' : ''}; both single-threaded, so the client's own crypto counts too.`,
+);
+bench.note(
+  `Echo: ${ECHO.connections} connections × ${ECHO.bytesPerConnection / 1024 / 1024} MiB in ${ECHO.chunkSize / 1024} KiB writes, TLS 1.3 (Node's default cipher suite order) vs plain TCP, same handleEchoConnection.`,
+);
+bench.note(
+  `Handshakes: ${CONCURRENCY} concurrent clients for ${HANDSHAKE_MS} ms each run; a handshake counts once the server's greeting arrived (mutual TLS: the client certificate was verified). Client certificates are ECDSA P-256 throughout.`,
+);
+
+const full = { concurrency: CONCURRENCY, durationMs: HANDSHAKE_MS, resume: false };
+const resumed = { ...full, resume: true };
+const CPU_PER_MIB = 'server CPU µs/MiB';
+const CPU_PER_HANDSHAKE = 'server CPU µs/handshake';
+
+await bench.compare({
+  name: 'echo throughput',
+  primary: 'MiB/s',
+  contenders: {
+    'TLS 1.3': () => withServerCpu(CPU_PER_MIB, () => echoThroughput(tlsSocket(ecdsaTarget), ECHO)),
+    'plain TCP': () => withServerCpu(CPU_PER_MIB, () => echoThroughput(tcpSocket(ports.tcp), ECHO)),
+  },
+});
+await bench.compare({
+  name: 'full mTLS handshakes',
+  primary: 'handshakes/s',
+  contenders: {
+    'ECDSA P-256': () => withServerCpu(CPU_PER_HANDSHAKE, () => handshakeRate(ecdsaTarget, full)),
+    'RSA-2048': () => withServerCpu(CPU_PER_HANDSHAKE, () => handshakeRate(rsaTarget, full)),
+  },
+});
+await bench.compare({
+  name: 'session resumption (ECDSA)',
+  primary: 'handshakes/s',
+  contenders: {
+    'resumed (ticket)': () =>
+      withServerCpu(CPU_PER_HANDSHAKE, () => handshakeRate(ecdsaTarget, resumed)),
+    full: () => withServerCpu(CPU_PER_HANDSHAKE, () => handshakeRate(ecdsaTarget, full)),
+  },
+});
+bench.finish();
+
+child.stdin!.end();
+await new Promise((resolve) => child.once('exit', resolve));
+await rm(dir, { recursive: true, force: true });
