@@ -58,17 +58,24 @@ async function serverCpu(): Promise<number> {
 }
 
 /**
- * Runs one load and adds the server's CPU time per operation: less sensitive than rates to
- * other processes sharing the machine.
+ * Runs one load and adds the server's and this (client) process's CPU time per operation
+ * (`unit`: `handshake` or `MiB`): less sensitive than rates to other processes sharing the
+ * machine, and it shows which side is the bottleneck.
  */
-async function withServerCpu(
-  label: string,
+async function withCpu(
+  unit: string,
   load: () => Promise<{ metrics: Metrics; ops: number }>,
 ): Promise<Metrics> {
-  const before = await serverCpu();
+  const serverBefore = await serverCpu();
+  const clientBefore = process.cpuUsage();
   const { metrics, ops } = await load();
-  const after = await serverCpu();
-  return { ...metrics, [label]: (after - before) / ops };
+  const client = process.cpuUsage(clientBefore);
+  const serverAfter = await serverCpu();
+  return {
+    ...metrics,
+    [`server CPU µs/${unit}`]: (serverAfter - serverBefore) / ops,
+    [`client CPU µs/${unit}`]: (client.user + client.system) / ops,
+  };
 }
 
 const [ca, cert, key] = await Promise.all([
@@ -104,32 +111,29 @@ bench.note(
 
 const full = { concurrency: CONCURRENCY, durationMs: HANDSHAKE_MS, resume: false };
 const resumed = { ...full, resume: true };
-const CPU_PER_MIB = 'server CPU µs/MiB';
-const CPU_PER_HANDSHAKE = 'server CPU µs/handshake';
 
 await bench.compare({
   name: 'echo throughput',
   primary: 'MiB/s',
   contenders: {
-    'TLS 1.3': () => withServerCpu(CPU_PER_MIB, () => echoThroughput(tlsSocket(ecdsaTarget), ECHO)),
-    'plain TCP': () => withServerCpu(CPU_PER_MIB, () => echoThroughput(tcpSocket(ports.tcp), ECHO)),
+    'TLS 1.3': () => withCpu('MiB', () => echoThroughput(tlsSocket(ecdsaTarget), ECHO)),
+    'plain TCP': () => withCpu('MiB', () => echoThroughput(tcpSocket(ports.tcp), ECHO)),
   },
 });
 await bench.compare({
   name: 'full mTLS handshakes',
   primary: 'handshakes/s',
   contenders: {
-    'ECDSA P-256': () => withServerCpu(CPU_PER_HANDSHAKE, () => handshakeRate(ecdsaTarget, full)),
-    'RSA-2048': () => withServerCpu(CPU_PER_HANDSHAKE, () => handshakeRate(rsaTarget, full)),
+    'ECDSA P-256': () => withCpu('handshake', () => handshakeRate(ecdsaTarget, full)),
+    'RSA-2048': () => withCpu('handshake', () => handshakeRate(rsaTarget, full)),
   },
 });
 await bench.compare({
   name: 'session resumption (ECDSA)',
   primary: 'handshakes/s',
   contenders: {
-    'resumed (ticket)': () =>
-      withServerCpu(CPU_PER_HANDSHAKE, () => handshakeRate(ecdsaTarget, resumed)),
-    full: () => withServerCpu(CPU_PER_HANDSHAKE, () => handshakeRate(ecdsaTarget, full)),
+    'resumed (ticket)': () => withCpu('handshake', () => handshakeRate(ecdsaTarget, resumed)),
+    full: () => withCpu('handshake', () => handshakeRate(ecdsaTarget, full)),
   },
 });
 bench.finish();
