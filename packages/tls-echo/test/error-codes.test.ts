@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { TLS_ERROR_EXPLANATIONS, explainTlsError, formatTlsError } from '../src/index.ts';
 
@@ -46,5 +47,12 @@ describe('TLS error explanations', () => {
       'ERR_SSL_UNEXPECTED_EOF_WHILE_READING: unexpected eof while reading',
     );
     expect(formatTlsError({ message: 'boom\nstack' })).toBe('ERR_UNKNOWN: boom');
+  });
+
+  it('are all listed in the README table', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    for (const code of Object.keys(TLS_ERROR_EXPLANATIONS)) {
+      expect(readme, code).toContain(`| \`${code}\` |`);
+    }
   });
 });
