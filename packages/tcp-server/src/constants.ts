@@ -25,6 +25,12 @@ export const DEFAULT_FRAME_SIZE = 128;
 /** Padding byte the `fixed` encoder appends to a short record (NUL). */
 export const FIXED_PADDING = 0x00;
 
+/**
+ * Encoders copy a message smaller than this (16 KiB) together with its framing into one
+ * buffer, one write; a larger one is written next to its header or terminator, uncopied.
+ */
+export const COPY_THRESHOLD = 16 * 1024;
+
 /** Upper bound accepted for `maxMessage`, `maxPayload` and `frameSize`: 1 GiB. */
 export const MAX_SIZE_LIMIT = 1024 * 1024 * 1024;
 

@@ -4,11 +4,20 @@
  * Used by the server (socket → decode → encode → socket) and by the client.
  */
 import { Transform, type TransformCallback } from 'node:stream';
-import { DEFAULT_FRAME_SIZE, DEFAULT_MAX_MESSAGE, DEFAULT_MAX_PAYLOAD } from './constants.ts';
+import {
+  COPY_THRESHOLD,
+  DEFAULT_FRAME_SIZE,
+  DEFAULT_MAX_MESSAGE,
+  DEFAULT_MAX_PAYLOAD,
+} from './constants.ts';
 import { FrameTooLargeError } from './errors.ts';
 import { FixedDecoder, encodeFixed } from './protocol/fixed.ts';
-import { LengthPrefixedDecoder, lengthPrefixHeader } from './protocol/length-prefixed.ts';
-import { LineDecoder, encodeLine } from './protocol/line.ts';
+import {
+  encodeLengthPrefixed,
+  LengthPrefixedDecoder,
+  lengthPrefixHeader,
+} from './protocol/length-prefixed.ts';
+import { checkLineMessage, encodeLine, LineDecoder, LINE_TERMINATOR } from './protocol/line.ts';
 import type { FixedOptions } from './protocol/fixed.ts';
 import type { LengthPrefixedOptions } from './protocol/length-prefixed.ts';
 import type { LineOptions } from './protocol/line.ts';
@@ -42,8 +51,9 @@ export function createDecoder(framing: CodecFraming, opts: CodecOptions = {}): D
 }
 
 /**
- * An encoder for `framing`: one message → the buffers to write, in order (the `length`
- * framing returns header and payload separately so the payload is not copied).
+ * An encoder for `framing`: one message → the buffers to write, in order. Messages under
+ * {@link COPY_THRESHOLD} are copied with their framing into one buffer (one write); larger
+ * `line` and `length` messages are returned as is, next to their terminator or header (no copy).
  */
 export function createEncoder(
   framing: CodecFraming,
@@ -51,9 +61,14 @@ export function createEncoder(
 ): (message: Buffer) => Buffer[] {
   switch (framing) {
     case 'line':
-      return (message) => [encodeLine(message, opts)];
+      return (message) => {
+        if (message.length < COPY_THRESHOLD) return [encodeLine(message, opts)];
+        checkLineMessage(message, opts);
+        return [message, LINE_TERMINATOR as Buffer];
+      };
     case 'length':
       return (message) => {
+        if (message.length < COPY_THRESHOLD) return [encodeLengthPrefixed(message, opts)];
         // The check of encodeLengthPrefixed, without its copy of the payload.
         const maxPayload = opts.maxPayload ?? DEFAULT_MAX_PAYLOAD;
         if (message.length > maxPayload) throw new FrameTooLargeError(message.length, maxPayload);

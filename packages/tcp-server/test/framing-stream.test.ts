@@ -33,6 +33,33 @@ describe('DecodeStream / EncodeStream', () => {
     },
   );
 
+  it.each(['line', 'length'] as const)(
+    '%s: messages above the copy threshold are written uncopied, next to their framing',
+    async (framing) => {
+      const big = Buffer.alloc(20_000, 0x61);
+      const encode = createEncoder(framing);
+      const [first, second] = encode(big);
+      expect(framing === 'line' ? first : second).toBe(big); // the same Buffer, not a copy
+      const bytes = Buffer.concat(encode(big));
+      const decoded = await collect(
+        Readable.from([bytes]).pipe(new DecodeStream(createDecoder(framing))),
+      );
+      expect(decoded).toEqual([big]);
+    },
+  );
+
+  it('line: refuses a large message containing \\n or over maxMessage, copy or not', () => {
+    const encode = createEncoder('line', { maxMessage: 30_000 });
+    const withNewline = Buffer.alloc(20_000, 0x61);
+    withNewline[10] = 0x0a;
+    expect(() => encode(withNewline)).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_MESSAGE' }),
+    );
+    expect(() => encode(Buffer.alloc(30_001, 0x61))).toThrow(
+      expect.objectContaining({ code: 'ERR_MESSAGE_TOO_LONG' }),
+    );
+  });
+
   it('errors with the decoder code, after pushing the messages before the error', async () => {
     const decoder = new DecodeStream(createDecoder('line', { maxMessage: 3 }));
     const seen: string[] = [];

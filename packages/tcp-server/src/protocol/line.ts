@@ -120,16 +120,29 @@ export class LineDecoder {
  * @throws {MessageTooLongError} `ERR_MESSAGE_TOO_LONG` above `maxMessage` (default 64 KiB).
  */
 export function encodeLine(message: string | Uint8Array, opts: LineOptions = {}): Buffer {
-  const maxMessage = opts.maxMessage ?? DEFAULT_MAX_MESSAGE;
   const bytes = typeof message === 'string' ? Buffer.from(message, 'utf8') : message;
+  checkLineMessage(bytes, opts);
+  const out = Buffer.allocUnsafe(bytes.length + 1);
+  out.set(bytes, 0);
+  out[bytes.length] = LF;
+  return out;
+}
+
+/** The terminator alone, for writing `message` and then this without copying the message. */
+export const LINE_TERMINATOR: Readonly<Buffer> = Buffer.from([LF]);
+
+/**
+ * The checks of {@link encodeLine} without its copy: write `bytes`, then
+ * {@link LINE_TERMINATOR}.
+ *
+ * @throws {InvalidMessageError} `ERR_INVALID_MESSAGE`; {@link MessageTooLongError} `ERR_MESSAGE_TOO_LONG`.
+ */
+export function checkLineMessage(bytes: Uint8Array, opts: LineOptions = {}): void {
+  const maxMessage = opts.maxMessage ?? DEFAULT_MAX_MESSAGE;
   if (bytes.length > maxMessage) throw new MessageTooLongError(maxMessage);
   if (bytes.indexOf(LF) !== -1)
     throw new InvalidMessageError('a line message must not contain \\n');
   if (bytes.length > 0 && bytes[bytes.length - 1] === CR) {
     throw new InvalidMessageError('a line message must not end with \\r (the decoder strips it)');
   }
-  const out = Buffer.allocUnsafe(bytes.length + 1);
-  out.set(bytes, 0);
-  out[bytes.length] = LF;
-  return out;
 }
