@@ -8,6 +8,8 @@ import WsLib from 'ws';
 
 export interface EchoLoad {
   url: string;
+  /** CPU seconds the server process has used so far (read before and after the run). */
+  serverCpu: () => number;
   connections: number;
   /** Messages in flight per connection. */
   window: number;
@@ -45,6 +47,7 @@ export async function runEcho(load: EchoLoad): Promise<Record<string, number>> {
   const latencies: number[] = [];
   let received = 0;
   let running = true;
+  const cpuBefore = load.serverCpu();
   const start = performance.now();
   await new Promise<void>((resolve) => {
     setTimeout(() => {
@@ -69,9 +72,13 @@ export async function runEcho(load: EchoLoad): Promise<Record<string, number>> {
     }
   });
   const seconds = (performance.now() - start) / 1000;
+  const serverCpu = load.serverCpu() - cpuBefore;
   for (const c of clients) c.terminate();
   return {
     'msgs/s': received / seconds,
+    // Robust on a shared machine: messages echoed per second of server CPU time.
+    'msgs/server-CPU-s': received / serverCpu,
+    'server CPU %': (serverCpu / seconds) * 100,
     'MiB/s': (received * load.size) / seconds / 1024 ** 2,
     'p99 ms': quantile(latencies, 0.99),
   };

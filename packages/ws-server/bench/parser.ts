@@ -4,14 +4,14 @@
  * pass feeds fresh copies of the chunks (the copy is the same cost for both).
  */
 import type { Writable } from 'node:stream';
-import WsLib from 'ws';
+import * as wsModule from 'ws';
 import { Opcode } from '../src/constants.ts';
 import { FrameDecoder } from '../src/protocol/frame-decoder.ts';
 import { encodeFrame } from '../src/protocol/frame-encoder.ts';
 import { MessageAssembler } from '../src/protocol/message-assembler.ts';
 
-/** ws's frame parser (exported at runtime as `WebSocket.Receiver`, not in @types/ws). */
-const Receiver = (WsLib as unknown as { Receiver: new (options: object) => Writable }).Receiver;
+/** ws's frame parser (a named export of ws's ESM wrapper, not declared in @types/ws). */
+const Receiver = (wsModule as unknown as { Receiver: new (options: object) => Writable }).Receiver;
 
 const CHUNK = 64 * 1024;
 const STREAM_BYTES = 4 * 1024 * 1024;

@@ -15,133 +15,29 @@ import {
   Opcode,
 } from './constants.ts';
 import { InvalidArgumentError, WsProtocolError, WsStateError } from './errors.ts';
+import { attachSocket, Receiver, registerInternals } from './connection.ts';
 import { encodeClosePayload } from './protocol/close.ts';
-import {
-  FrameDecoder,
-  type FrameHeader,
-  type FrameSink,
-  type Role,
-} from './protocol/frame-decoder.ts';
+import { FrameDecoder, type FrameHeader, type Role } from './protocol/frame-decoder.ts';
 import { encodeFrame } from './protocol/frame-encoder.ts';
-import { MessageAssembler, type MessageSink } from './protocol/message-assembler.ts';
+import {
+  ReadyState,
+  type FrameInfo,
+  type SendOptions,
+  type WebSocketOptions,
+} from './websocket-types.ts';
 
-/** Connection states, numbered like the browser's `WebSocket.readyState`. */
-export enum ReadyState {
-  CONNECTING = 0,
-  OPEN = 1,
-  CLOSING = 2,
-  CLOSED = 3,
-}
-
-/** What the frame observer sees of one frame (the page's frame inspector shows these). */
-export interface FrameInfo {
-  /** `in`: received from the peer; `out`: sent by us. */
-  direction: 'in' | 'out';
-  fin: boolean;
-  opcode: Opcode;
-  masked: boolean;
-  /** Payload length in bytes. */
-  payloadLength: number;
-  /** The first (up to 16) bytes of the unmasked payload (a copy). */
-  head: Buffer;
-}
-
-export interface WebSocketOptions {
-  /** `server` (expects masked frames, sends unmasked) or `client` (the reverse). */
-  role: Role;
-  /** The negotiated subprotocol (`''` when none, like the browser). */
-  protocol?: string;
-  /** Largest message accepted, in bytes (all fragments together). Default 16 MiB; over it → close 1009. */
-  maxPayload?: number;
-  /** How long to wait for the peer's close frame / TCP close after sending ours, in ms. Default 5000. */
-  closeTimeout?: number;
-  /** Bytes that arrived after the handshake, in the same read (node:http's `head`). */
-  head?: Buffer;
-}
-
-export interface SendOptions {
-  /** Send a binary frame. Default: true for buffers, false for strings. */
-  binary?: boolean;
-  /** False to send a fragment of a message; the next sends continue it until one with fin true. Default true. */
-  fin?: boolean;
-}
+export {
+  ReadyState,
+  type FrameInfo,
+  type SendOptions,
+  type WebSocketOptions,
+} from './websocket-types.ts';
 
 const HEAD_BYTES = 16;
 
 function toBuffer(data: Buffer | Uint8Array | string): Buffer | string {
   if (typeof data === 'string' || Buffer.isBuffer(data)) return data;
   return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-}
-
-/** Access to a connection's private handlers for {@link Receiver} (set in WebSocket's static block). */
-let internals: {
-  onData(ws: WebSocket, chunk: Buffer): void;
-  onEnd(ws: WebSocket): void;
-  onSocketClose(ws: WebSocket): void;
-  onFrameIn(ws: WebSocket, header: FrameHeader, payload: Buffer): void;
-  onPing(ws: WebSocket, payload: Buffer): void;
-  onClose(ws: WebSocket, code: number, reason: string): void;
-};
-
-/** The connection that owns a socket, for the shared socket listeners below. */
-const kWebSocket = Symbol('netlab.websocket');
-type OwnedSocket = Socket & { [kWebSocket]: WebSocket };
-
-function socketOnData(this: OwnedSocket, chunk: Buffer): void {
-  internals.onData(this[kWebSocket], chunk);
-}
-function socketOnEnd(this: OwnedSocket): void {
-  internals.onEnd(this[kWebSocket]);
-}
-function socketOnClose(this: OwnedSocket): void {
-  internals.onSocketClose(this[kWebSocket]);
-}
-function socketOnDrain(this: OwnedSocket): void {
-  this[kWebSocket].emit('drain');
-}
-/** A reset or write error: the 'close' that follows reports 1006. */
-function socketOnError(this: OwnedSocket): void {
-  this.destroy();
-}
-
-/**
- * Routes the decoder's and the assembler's callbacks to one connection. A class with prototype
- * methods rather than an object of arrow functions: per-connection closures with names cost
- * ~300 bytes each under tsx (measured with 10,000 idle connections).
- */
-class Receiver implements FrameSink, MessageSink {
-  readonly #ws: WebSocket;
-  readonly #assembler: MessageAssembler;
-
-  constructor(ws: WebSocket, maxPayload: number) {
-    this.#ws = ws;
-    this.#assembler = new MessageAssembler(this, { maxPayload });
-  }
-
-  onHeader(header: FrameHeader): void {
-    this.#assembler.onHeader(header);
-  }
-
-  onFrame(header: FrameHeader, payload: Buffer): void {
-    internals.onFrameIn(this.#ws, header, payload);
-    this.#assembler.onFrame(header, payload);
-  }
-
-  onMessage(data: Buffer | string, isBinary: boolean): void {
-    this.#ws.emit('message', data, isBinary);
-  }
-
-  onPing(payload: Buffer): void {
-    internals.onPing(this.#ws, payload);
-  }
-
-  onPong(payload: Buffer): void {
-    this.#ws.emit('pong', payload);
-  }
-
-  onClose(code: number, reason: string): void {
-    internals.onClose(this.#ws, code, reason);
-  }
 }
 
 /**
@@ -162,7 +58,7 @@ export class WebSocket extends EventEmitter {
   static readonly CLOSED = ReadyState.CLOSED;
 
   static {
-    internals = {
+    registerInternals({
       onData: (ws, chunk) => ws.#onData(chunk),
       onEnd: (ws) => ws.#onEnd(),
       onSocketClose: (ws) => ws.#onSocketClose(),
@@ -171,7 +67,7 @@ export class WebSocket extends EventEmitter {
       },
       onPing: (ws, payload) => ws.#onPing(payload),
       onClose: (ws, code, reason) => ws.#onCloseFrame(code, reason),
-    };
+    });
   }
 
   readonly #socket: Socket;
@@ -204,13 +100,8 @@ export class WebSocket extends EventEmitter {
     });
     socket.setNoDelay(true);
     socket.setTimeout(0);
-    // Shared listener functions (no closures per connection); they find us through kWebSocket.
-    (socket as OwnedSocket)[kWebSocket] = this;
-    socket.on('data', socketOnData);
-    socket.on('end', socketOnEnd);
-    socket.on('close', socketOnClose);
-    socket.on('drain', socketOnDrain);
-    socket.on('error', socketOnError);
+    // Shared listener functions, no closures per connection (see connection.ts).
+    attachSocket(socket, this);
     socket.pause();
     const head = options.head;
     setImmediate(() => {
