@@ -242,3 +242,14 @@ describe('connection behaviour', () => {
     expect(errors).toEqual(['ERR_WS_EXPECTED_MASK']);
   });
 });
+
+describe('handshake timeout', () => {
+  it('answers 408 and closes a connection that never finishes its upgrade request', async () => {
+    const { srv } = await start({ handshakeTimeout: 300 });
+    const client = await RawClient.connect({ port: srv.port });
+    teardown.add(client, () => client.destroy());
+    client.write('GET /echo HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+    const response = (await client.waitForEnd(10_000)).toString();
+    expect(response).toMatch(/^HTTP\/1.1 408 /);
+  });
+});
