@@ -67,7 +67,8 @@ interface ConnectionState {
 
 const PAGE = readFileSync(new URL('./page/index.html', import.meta.url));
 
-function validateMs(
+/** Node-style option check (`validateInteger`): an integer in [min, 2³¹-1], named in the error. */
+function validateIntegerOption(
   name: string,
   value: number | undefined,
   fallback: number,
@@ -130,15 +131,25 @@ export class WsServer extends EventEmitter {
       clients.delete(this);
       state.delete(this);
     };
-    this.#maxPayload = validateMs('maxPayload', options.maxPayload, DEFAULT_MAX_PAYLOAD, 1);
-    this.#heartbeatInterval = validateMs(
+    this.#maxPayload = validateIntegerOption(
+      'maxPayload',
+      options.maxPayload,
+      DEFAULT_MAX_PAYLOAD,
+      1,
+    );
+    this.#heartbeatInterval = validateIntegerOption(
       'heartbeatInterval',
       options.heartbeatInterval,
       DEFAULT_HEARTBEAT_INTERVAL,
       0,
     );
-    this.#closeTimeout = validateMs('closeTimeout', options.closeTimeout, DEFAULT_CLOSE_TIMEOUT, 1);
-    const handshakeTimeout = validateMs(
+    this.#closeTimeout = validateIntegerOption(
+      'closeTimeout',
+      options.closeTimeout,
+      DEFAULT_CLOSE_TIMEOUT,
+      1,
+    );
+    const handshakeTimeout = validateIntegerOption(
       'handshakeTimeout',
       options.handshakeTimeout,
       DEFAULT_HANDSHAKE_TIMEOUT,

@@ -81,7 +81,7 @@ export class WebSocket extends EventEmitter {
   #closeCode: number = CloseCode.Abnormal;
   #closeReason = '';
   #closeTimer: NodeJS.Timeout | undefined;
-  /** Opcode of a message we are sending in fragments (`send` with `fin: false`). */
+  /** True while a message sent in fragments (`send` with `fin: false`) is unfinished. */
   #sendingFragmented = false;
   #started = false;
   #paused = false;
