@@ -114,11 +114,13 @@ export async function startServer(server: Server, host = '127.0.0.1'): Promise<T
 export class LineCollector {
   readonly lines: string[] = [];
   #partial = '';
+  #raw: string[] = [];
   #waiters: { match: (line: string) => boolean; resolve: (line: string) => void }[] = [];
 
   constructor(stream: NodeJS.ReadableStream) {
     stream.setEncoding('utf8');
     stream.on('data', (chunk: string) => {
+      this.#raw.push(chunk);
       const parts = (this.#partial + chunk).split('\n');
       this.#partial = parts.pop() ?? '';
       for (const line of parts) this.#push(line);
@@ -136,6 +138,11 @@ export class LineCollector {
       w.resolve(line);
       return false;
     });
+  }
+
+  /** Every character received so far, exactly (with the final newline, if any). */
+  get raw(): string {
+    return this.#raw.join('');
   }
 
   /** All text so far, lines joined with `\n`. */
@@ -181,6 +188,8 @@ export interface MainProcess {
 export interface SpawnMainOptions {
   env?: Record<string, string>;
   cwd?: string;
+  /** Command put in front of `node`, e.g. `pinnedCommand(0)` from common/bench (`taskset -c 0`). */
+  prefix?: readonly string[];
 }
 
 /**
@@ -192,7 +201,15 @@ export function spawnMain(
   args: readonly string[],
   opts: SpawnMainOptions = {},
 ): MainProcess {
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, mainPath, ...args], {
+  const argv = [
+    ...(opts.prefix ?? []),
+    process.execPath,
+    '--import',
+    TSX_LOADER,
+    mainPath,
+    ...args,
+  ];
+  const child = spawn(argv[0]!, argv.slice(1), {
     cwd: opts.cwd,
     env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...opts.env },
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -257,18 +274,26 @@ export async function runMain(
   mainPath: string,
   args: readonly string[],
   opts: SpawnMainOptions & { input?: string | Buffer; timeoutMs?: number } = {},
-): Promise<{ code: number | NodeJS.Signals; stdout: string; stderr: string }> {
+): Promise<{
+  code: number | NodeJS.Signals;
+  /** stdout lines joined with `\n` (no final newline); `stdoutRaw` is byte-exact text. */
+  stdout: string;
+  stdoutRaw: string;
+  stderr: string;
+}> {
   const proc = spawnMain(mainPath, args, opts);
+  // 'close' comes after 'exit' once stdout and stderr are drained: all output is collected.
+  const closed = once(proc.child, 'close');
   proc.child.stdin!.end(opts.input ?? '');
   let code: number | NodeJS.Signals;
   try {
     code = await withTimeout(proc.exited, opts.timeoutMs ?? 15_000, `${mainPath} to exit`);
+    await withTimeout(closed, DEFAULT_WAIT_MS, `${mainPath}'s output to close`);
   } catch (err) {
     proc.child.kill('SIGKILL');
     throw err;
   }
-  await new Promise((r) => setImmediate(r));
-  return { code, stdout: proc.stdout.text, stderr: proc.stderr.text };
+  return { code, stdout: proc.stdout.text, stdoutRaw: proc.stdout.raw, stderr: proc.stderr.text };
 }
 
 /** A raw TCP or Unix-socket client that collects every byte it receives. */

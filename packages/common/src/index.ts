@@ -30,3 +30,4 @@ export {
   type ConnectionTracker,
   type ListenTarget,
 } from './lifecycle.ts';
+export { prepareSocketPath } from './unix-socket.ts';

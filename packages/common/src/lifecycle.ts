@@ -2,6 +2,7 @@ import type { Server, Socket } from 'node:net';
 import { formatAddress } from './address.ts';
 import { CliError } from './errors.ts';
 import type { Logger } from './logger.ts';
+import { prepareSocketPath } from './unix-socket.ts';
 
 /** The open sockets of a server, kept up to date as they connect and close. */
 export interface ConnectionTracker {
@@ -42,7 +43,10 @@ export function trackConnections(server: Server): ConnectionTracker {
 export interface ListenTarget {
   host: string;
   port: number;
-  /** Listen on this Unix domain socket path instead of host/port. */
+  /**
+   * Listen on this Unix domain socket path instead of host/port. {@link serve} first removes a
+   * stale socket file left by a dead process (see {@link prepareSocketPath}).
+   */
   path?: string;
 }
 
@@ -108,9 +112,10 @@ export async function serve(server: Server, opts: ServeOptions): Promise<Running
   const shutdown = (reason = 'shutdown'): Promise<void> => {
     shuttingDown ??= (async () => {
       const timeout = opts.shutdownTimeout ?? 5_000;
-      logger.info({ reason, connections: tracker.size, timeoutMs: timeout }, 'shutting down');
       const deadline = AbortSignal.timeout(timeout);
+      // Stop accepting first: once the line below is out, new connections are refused.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      logger.info({ reason, connections: tracker.size, timeoutMs: timeout }, 'shutting down');
       const expired = new Promise<void>((resolve) =>
         deadline.addEventListener('abort', () => resolve()),
       );
@@ -136,6 +141,9 @@ export async function serve(server: Server, opts: ServeOptions): Promise<Running
     void shutdown(signal).then(() => process.exit(0));
   };
 
+  if (opts.path !== undefined && (await prepareSocketPath(opts.path)) === 'removed-stale') {
+    logger.warn({ path: opts.path }, 'removed a stale socket file left by a dead process');
+  }
   // Handlers go in before listening: a supervisor may signal as soon as it reads the
   // `listening` line, and without a handler SIGTERM's default action kills the process.
   process.on('SIGINT', onSignal);
@@ -150,19 +158,29 @@ export async function serve(server: Server, opts: ServeOptions): Promise<Running
   }
   const shown = opts.scheme === undefined ? address : `${opts.scheme}://${address}`;
   logger.info({ address: shown }, `listening on ${shown}`);
-  server.on('error', (err) => logger.error({ err }, 'server error'));
+  // An 'error' with no listener would crash the process; log it unless the server does.
+  if (server.listenerCount('error') === 0)
+    server.on('error', (err) => logger.error({ err }, 'server error'));
   return { address, shutdown };
 }
+
+const CONNECT_ERRORS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused (is the server running?)',
+  ECONNRESET: 'connection reset by the peer',
+  ETIMEDOUT: 'timed out',
+  EHOSTUNREACH: 'host unreachable',
+  ENOENT: 'no such socket file',
+};
 
 /**
  * The body of every `main.ts`: runs `main`, and turns what it throws into one line on stderr,
  * prefixed with the program name: a {@link CliError} exits 2 (usage), a listen error
- * (`EADDRINUSE`, `EACCES`, `EADDRNOTAVAIL`) exits 1 naming the address, anything else exits 1
- * with its stack.
+ * (`EADDRINUSE`, `EACCES`, `EADDRNOTAVAIL`) or a connect error (`ECONNREFUSED` …, from client
+ * CLIs) exits 1 naming the address, anything else exits 1 with its stack.
  */
 export function runMain(name: string, main: () => Promise<void>): void {
   main().catch((err: unknown) => {
-    const e = err as NodeJS.ErrnoException & { exitCode?: number; address?: string; port?: number };
+    const e = err as NodeJS.ErrnoException & { address?: string; port?: number };
     if (err instanceof CliError) {
       process.stderr.write(`${name}: ${err.message}\n`);
       process.exit(err.exitCode);
@@ -176,6 +194,12 @@ export function runMain(name: string, main: () => Promise<void>): void {
             ? 'permission denied'
             : 'address not available';
       process.stderr.write(`${name}: cannot listen on ${where}: ${what} (${e.code})\n`);
+      process.exit(1);
+    }
+    if (e.syscall === 'connect' && e.code !== undefined) {
+      const where = e.port === undefined ? (e.address ?? '') : `${e.address}:${e.port}`;
+      const what = CONNECT_ERRORS[e.code] ?? e.message;
+      process.stderr.write(`${name}: cannot connect to ${where}: ${what} (${e.code})\n`);
       process.exit(1);
     }
     process.stderr.write(`${name}: ${e.code ? `${e.code}: ` : ''}${e.stack ?? String(err)}\n`);

@@ -5,6 +5,7 @@ import { RawClient, runMain, startMain, Teardown } from '../src/harness.ts';
 import { listen } from '../src/index.ts';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/echo-main.ts', import.meta.url));
+const CONNECT_FIXTURE = fileURLToPath(new URL('./fixtures/connect-main.ts', import.meta.url));
 const teardown = new Teardown();
 afterEach(() => teardown.run());
 
@@ -81,5 +82,26 @@ describe('serve() as a program (fixture main)', () => {
     const result = await runMain(FIXTURE, args);
     expect(result.code).toBe(2);
     expect(result.stderr.trim()).toBe(line);
+  });
+});
+
+describe('runMain (lifecycle) for client CLIs', () => {
+  it('a refused connection is one line naming the address, exit 1', async () => {
+    const blocker = createServer();
+    teardown.add(blocker, () => new Promise((r) => blocker.close(r)));
+    const port = (await listen(blocker, { host: '127.0.0.1', port: 0 })).split(':')[1]!;
+    await new Promise((r) => blocker.close(r)); // a port nobody listens on any more
+    const result = await runMain(CONNECT_FIXTURE, [port]);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      `connect-fixture: cannot connect to 127.0.0.1:${port}: connection refused (is the server running?) (ECONNREFUSED)`,
+    );
+  });
+
+  it('stdoutRaw keeps output byte-exact, final newline included', async () => {
+    const result = await runMain(FIXTURE, ['--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdoutRaw.endsWith('\n')).toBe(true);
+    expect(result.stdout.endsWith('\n')).toBe(false);
   });
 });

@@ -8,7 +8,6 @@ export {
 } from './server.ts';
 export type { ConnectionHandle } from './connection.ts';
 export { TcpClient, type TcpClientOptions } from './client.ts';
-export { prepareSocketPath } from './unix-socket.ts';
 export {
   createDecoder,
   createEncoder,

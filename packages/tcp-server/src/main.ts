@@ -39,7 +39,6 @@ import {
 } from './framing-stream.ts';
 import { stripFixedPadding } from './protocol/fixed.ts';
 import { createTcpServer, FRAMINGS, type Framing } from './server.ts';
-import { prepareSocketPath } from './unix-socket.ts';
 
 const NAME = 'tcp-server';
 
@@ -133,9 +132,6 @@ async function serverMain(argv: readonly string[]): Promise<void> {
     maxConnections,
     logger,
   });
-  if (path !== undefined && (await prepareSocketPath(path)) === 'removed-stale') {
-    logger.warn({ path }, 'removed a stale socket file left by a dead process');
-  }
   await serve(server, {
     name: NAME,
     logger,

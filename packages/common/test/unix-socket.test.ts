@@ -3,15 +3,15 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { listen } from 'common';
-import { Teardown } from 'common/harness';
+import { listen } from '../src/index.ts';
+import { Teardown } from '../src/harness.ts';
 import { prepareSocketPath } from '../src/unix-socket.ts';
 
 const teardown = new Teardown();
 afterEach(() => teardown.run());
 
 function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'tcp-server-'));
+  const dir = mkdtempSync(join(tmpdir(), 'netlab-unix-'));
   return teardown.add(dir, () => rmSync(dir, { recursive: true, force: true }));
 }
 
