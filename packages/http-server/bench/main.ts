@@ -5,7 +5,7 @@
  *   1. GET / on this server vs the book's bare 4-line node:http server (the ceiling);
  *   2. /static/string vs /static/buffer (ch. 6 "Buffer 与性能");
  *   3. keep-alive vs `Connection: close` (a new TCP connection per request).
- * BENCH_DURATION (seconds per run, default 3) and BENCH_RUNS (default 5) tune the length.
+ * BENCH_DURATION (seconds per run, default 2) and BENCH_RUNS (default 8) tune the length.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -15,8 +15,8 @@ import { Bench, median, pinnedCommand, pinSelf, type CaseResult, type Metrics } 
 import { LineCollector } from 'common/harness';
 
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
-const DURATION = Number(process.env.BENCH_DURATION ?? 3);
-const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const DURATION = Number(process.env.BENCH_DURATION ?? 2);
+const RUNS = Number(process.env.BENCH_RUNS ?? 8);
 const CONNECTIONS = 50;
 
 interface Child {

@@ -162,7 +162,12 @@ export function request(
     });
     req.once('response', (res: IncomingMessage) => {
       emit({ type: 'response', statusCode: res.statusCode ?? 0 });
-      readBody(res, opts.maxBody ?? DEFAULT_MAX_RESPONSE).then((data) => finish(res, data), reject);
+      readBody(res, opts.maxBody ?? DEFAULT_MAX_RESPONSE).then((data) => {
+        // A final answer without `100 Continue` (e.g. 417): the body must not be sent, and the
+        // half-written request leaves the connection unusable, so it is closed.
+        if (!req.writableEnded) req.destroy();
+        finish(res, data);
+      }, reject);
     });
     if (opts.expectContinue === true && body !== undefined) req.flushHeaders();
     else req.end(body);
