@@ -35,7 +35,8 @@ export interface ConnectOptions {
  * Opens a WebSocket connection to a `ws://` or `wss://` URL; resolves with an OPEN
  * {@link WebSocket} (client role: every frame it sends is masked).
  *
- * @throws {InvalidArgumentError} `ERR_INVALID_ARG_VALUE` for a URL that is not ws/wss.
+ * @throws {InvalidArgumentError} `ERR_INVALID_ARG_VALUE` for a URL that is not ws/wss or an
+ *   option that is not a positive integer.
  * @throws {HandshakeError} `ERR_WS_UNEXPECTED_RESPONSE` (non-101 status in `statusCode`),
  *   `ERR_WS_BAD_ACCEPT`, `ERR_WS_BAD_PROTOCOL`, … (see `validateUpgradeResponse`),
  *   `ERR_WS_HANDSHAKE_TIMEOUT`; or the socket's error (`ECONNREFUSED` …).
@@ -49,6 +50,17 @@ export function connect(url: string | URL, options: ConnectOptions = {}): Promis
         `url must be ws:// or wss:// (got ${target.protocol})`,
       ),
     );
+  }
+  for (const name of ['maxPayload', 'handshakeTimeout', 'closeTimeout'] as const) {
+    const value = options[name];
+    if (value !== undefined && (!Number.isSafeInteger(value) || value < 1)) {
+      return Promise.reject(
+        new InvalidArgumentError(
+          'ERR_INVALID_ARG_VALUE',
+          `options.${name} must be a positive integer (got ${String(value)})`,
+        ),
+      );
+    }
   }
   const protocols = options.protocols ?? [];
   const key = createClientKey();

@@ -71,9 +71,13 @@ describe('connect()', () => {
     ).rejects.toMatchObject({ code: 'ERR_WS_HANDSHAKE_TIMEOUT' });
   });
 
-  it('rejects a URL that is not ws:// or wss://', async () => {
+  it('rejects a URL that is not ws:// or wss:// and a bad option, naming it', async () => {
     await expect(connect('http://127.0.0.1:1/')).rejects.toMatchObject({
       code: 'ERR_INVALID_ARG_VALUE',
+    });
+    await expect(connect('ws://127.0.0.1:1/', { maxPayload: -1 })).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARG_VALUE',
+      message: expect.stringContaining('maxPayload'),
     });
   });
 
