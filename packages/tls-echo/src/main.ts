@@ -211,9 +211,14 @@ function pipeStdio(socket: TLSSocket): Promise<void> {
     socket.pipe(process.stdout, { end: false });
     process.stdin.pipe(socket);
     socket.on('error', (err: NodeJS.ErrnoException) => {
-      // TLS 1.3: a refused client certificate arrives after `secureConnect`.
+      // TLS 1.3: a refused client certificate arrives after `secureConnect`: as an alert
+      // (no certificate), or as a reset when a Node server drops one it could not verify and
+      // our own bytes were still unread on its side.
       failed = true;
-      process.stderr.write(`${NAME} client: ${formatTlsError(err)}\n`);
+      const reset = err.code === 'ECONNRESET' || err.code === 'EPIPE';
+      const shown =
+        reset && received === 0 ? { code: 'ERR_TLS_CLOSED_BEFORE_GREETING', message: '' } : err;
+      process.stderr.write(`${NAME} client: ${formatTlsError(shown)}\n`);
       process.exitCode = 1;
     });
     socket.once('close', () => {
