@@ -14,6 +14,13 @@ import { matchRoute, routeTable, sendText, type RouteTable } from './routes/rout
 
 type ClientError = Error & { code?: string; bytesParsed?: number; reason?: string };
 
+/** Per-connection state, kept from `connection` to the socket's `close`. */
+interface Connection {
+  logger: Logger;
+  /** The response of the latest request on this socket (set per request; no listener). */
+  current: ServerResponse | undefined;
+}
+
 /**
  * The book's HTTP server (§7.3) with production limits: `node:http` underneath, the routes of
  * `src/routes/`, and every server event handled on purpose (`request`, `checkContinue`,
@@ -26,10 +33,8 @@ export class HttpServer {
   /** The validated options, defaults filled in. */
   readonly options: ResolvedOptions;
   readonly #routes: RouteTable;
-  readonly #loggers = new WeakMap<Socket, Logger>();
-  readonly #sockets = new Set<Socket>();
-  /** The response each socket is working on (the latest request's; no per-request listener). */
-  readonly #current = new WeakMap<Socket | Duplex, ServerResponse>();
+  /** Open connections: their logger and the response they are working on (if any). */
+  readonly #connections = new Map<Socket | Duplex, Connection>();
   readonly #tunnels = new Set<Tunnel>();
   #draining = false;
 
@@ -46,11 +51,10 @@ export class HttpServer {
     this.server.maxHeadersCount = o.maxHeadersCount;
     this.server.maxRequestsPerSocket = o.maxRequestsPerSocket;
     this.server.on('connection', (socket: Socket) => {
-      this.#sockets.add(socket);
       const logger = connectionLogger(o.logger, socket);
-      this.#loggers.set(socket, logger);
+      this.#connections.set(socket, { logger, current: undefined });
       logger.debug('connection');
-      socket.once('close', () => this.#sockets.delete(socket));
+      socket.once('close', () => this.#connections.delete(socket));
     });
     this.server.on('request', (req: IncomingMessage, res: ServerResponse) =>
       this.#onRequest(req, res),
@@ -93,35 +97,35 @@ export class HttpServer {
     this.#draining = true;
     this.options.logger.info(
       {
-        connections: this.#sockets.size,
+        connections: this.#connections.size,
         tunnels: this.#tunnels.size,
       },
       'draining: no longer accepting; answering in-flight requests with Connection: close',
     );
-    for (const socket of this.#sockets) {
-      const res = this.#current.get(socket);
-      if (res !== undefined && !res.headersSent) res.setHeader('Connection', 'close');
+    for (const { current } of this.#connections.values()) {
+      if (current !== undefined && !current.headersSent) current.setHeader('Connection', 'close');
     }
     for (const tunnel of this.#tunnels) {
       tunnel.client.end();
       tunnel.upstream.end();
     }
-    while (this.#sockets.size > 0 && !signal.aborted) {
+    while (this.#connections.size > 0 && !signal.aborted) {
       this.server.closeIdleConnections();
       await sleep(DRAIN_POLL_MS, undefined, { ref: false }).catch(() => undefined);
     }
   }
 
   #logger(socket: Socket | Duplex): Logger {
-    return this.#loggers.get(socket as Socket) ?? this.options.logger;
+    return this.#connections.get(socket)?.logger ?? this.options.logger;
   }
 
   #onRequest(req: IncomingMessage, res: ServerResponse): void {
-    const logger = this.#logger(req.socket);
+    const connection = this.#connections.get(req.socket);
+    const logger = connection?.logger ?? this.options.logger;
     logger.debug({ method: req.method, url: req.url }, 'request');
     // No req.on('error'): IncomingMessage emits 'error' (client aborted) only to listeners.
     if (this.#draining) res.setHeader('Connection', 'close');
-    this.#current.set(req.socket, res);
+    if (connection !== undefined) connection.current = res;
     const target = parseRequestTarget(req.url);
     if (target === undefined) {
       sendText(res, 400, 'bad request-target\n', { Connection: 'close' });
@@ -201,7 +205,7 @@ export class HttpServer {
       { code: err.code, reason: err.reason, bytesParsed: err.bytesParsed, statusCode },
       'client error',
     );
-    const res = this.#current.get(socket);
+    const res = this.#connections.get(socket)?.current;
     const busy = res !== undefined && res.headersSent && !res.writableFinished;
     if (err.code === 'ECONNRESET' || !socket.writable || busy) {
       socket.destroy();
