@@ -64,8 +64,9 @@ export const MAX_CONTROL_PAYLOAD = 125;
 /** Largest close reason, in bytes of UTF-8: 125 minus the 2-byte code (RFC 6455 §5.5.1). */
 export const MAX_CLOSE_REASON = 123;
 
-/** The 7-bit payload length field values that announce an extended length (RFC 6455 §5.2). */
+/** 7-bit payload length value announcing a 16-bit extended length (RFC 6455 §5.2). */
 export const LENGTH_16 = 126;
+/** 7-bit payload length value announcing a 64-bit extended length (RFC 6455 §5.2). */
 export const LENGTH_64 = 127;
 
 /** Largest payload a 16-bit extended length holds, in bytes (RFC 6455 §5.2). */

@@ -1,4 +1,4 @@
-/** Public types of a {@link WebSocket} connection: states, options, frame observer records. */
+/** Public types of a `WebSocket` connection: states, options, frame observer records. */
 import type { Opcode } from './constants.ts';
 import type { Role } from './protocol/frame-decoder.ts';
 
@@ -23,6 +23,7 @@ export interface FrameInfo {
   head: Buffer;
 }
 
+/** Options of the `WebSocket` constructor (the server and `connect()` fill them in). */
 export interface WebSocketOptions {
   /** `server` (expects masked frames, sends unmasked) or `client` (the reverse). */
   role: Role;
@@ -36,6 +37,7 @@ export interface WebSocketOptions {
   head?: Buffer;
 }
 
+/** Options of `WebSocket.send()`. */
 export interface SendOptions {
   /** Send a binary frame. Default: true for buffers, false for strings. */
   binary?: boolean;
