@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Teardown, startServer, withTimeout } from 'common/harness';
 import {
@@ -142,6 +142,20 @@ describe('createTlsEchoServer', () => {
     socket.on('error', () => {});
     expect(await log.handshakeFailure()).toBe('ERR_TLS_HANDSHAKE_TIMEOUT');
     await withTimeout(once(socket, 'close'), 5_000, 'the server to close the socket');
+  });
+
+  it('cleans up after a client that rejects the server certificate mid-handshake', async () => {
+    // A Node client that refuses the server (here: a name not in the SAN) closes without an
+    // alert, and Node's server does not notice until the handshake timeout (Node 20).
+    const { log, port, server } = await start({ handshakeTimeout: 300 });
+    const rawClosed = new Promise<void>((resolve) =>
+      server.once('connection', (raw: Socket) => raw.once('close', () => resolve())),
+    );
+    const client = new TlsPeer({ port, ca: pki.ca, ...pki.client, servername: 'example.com' });
+    teardown.add(client, () => client.destroy());
+    expect(await client.errorCode()).toBe('ERR_TLS_CERT_ALTNAME_INVALID');
+    expect(explainTlsError(await log.handshakeFailure())).toBeDefined();
+    await withTimeout(rawClosed, 5_000, 'the server to close its socket');
   });
 
   it('closes an idle connection after idleTimeout', async () => {

@@ -127,7 +127,8 @@ export const TLS_ERROR_EXPLANATIONS: Readonly<Record<string, TlsErrorExplanation
   },
   ERR_TLS_HANDSHAKE_TIMEOUT: {
     side: 'either',
-    explanation: 'the TLS handshake did not finish in time: the peer stalled or does not speak TLS',
+    explanation:
+      'the TLS handshake did not finish in time: the peer stalled, does not speak TLS, or (Node clients) silently rejected our certificate',
   },
   ERR_OSSL_X509_KEY_VALUES_MISMATCH: {
     side: 'either',
