@@ -116,7 +116,9 @@ async function serverMain(argv: string[]): Promise<void> {
     );
   }
   const server = createTlsEchoServer({
-    ...credentials,
+    cert: credentials.cert,
+    key: credentials.key,
+    ca: credentials.ca,
     allowUnauthorized,
     idleTimeout,
     handshakeTimeout,
