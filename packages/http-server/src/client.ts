@@ -191,7 +191,10 @@ export function connectThrough(
   proxyUrl: string | URL,
   target: string,
   path = '/',
-  hooks: Pick<ClientRequestOptions, 'onEvent' | 'onRequestHead'> = {},
+  hooks: Pick<ClientRequestOptions, 'onEvent' | 'onRequestHead'> & {
+    /** Called with the proxy's answer head (status line + headers) as soon as it arrives. */
+    onConnectHead?: (lines: string[]) => void;
+  } = {},
 ): Promise<TunnelResult> {
   const onEvent = hooks.onEvent ?? (() => undefined);
   const proxy = new URL(proxyUrl);
@@ -215,6 +218,7 @@ export function connectThrough(
     // Node emits `connect` for every answer to a CONNECT (403 and 502 too), not `response`.
     req.once('connect', (res: IncomingMessage, socket: Socket, bufferedHead: Buffer) => {
       emit(onEvent, { type: 'connect', statusCode: res.statusCode ?? 0 });
+      hooks.onConnectHead?.(head(res));
       if (res.statusCode !== 200) {
         socket.destroy();
         resolve({ connectStatus: res.statusCode ?? 0, connectHead: head(res) });

@@ -199,9 +199,10 @@ async function clientMain(argv: string[]): Promise<void> {
     const tunnel = await connectThrough(url, v['connect-to'], `${url.pathname}${url.search}`, {
       onEvent,
       onRequestHead,
+      onConnectHead: (lines) => {
+        if (verbose) process.stderr.write(`${lines.map((l) => `< ${l}`).join('\n')}\n<\n`);
+      },
     });
-    if (verbose) process.stderr.write(`${tunnel.connectHead.map((l) => `< ${l}`).join('\n')}\n<\n`);
-    // (the tunnelled request's head and events were printed as they happened)
     if (tunnel.response === undefined) {
       process.stdout.write(`CONNECT ${v['connect-to']}: ${tunnel.connectStatus}\n`);
       return;
