@@ -21,6 +21,7 @@ import { checkLineMessage, encodeLine, LineDecoder, LINE_TERMINATOR } from './pr
 import type { FixedOptions } from './protocol/fixed.ts';
 import type { LengthPrefixedOptions } from './protocol/length-prefixed.ts';
 import type { LineOptions } from './protocol/line.ts';
+import { assertNever } from 'common/protocol';
 
 /** A framing with a codec (the server's `echo` mode has none: bytes are piped back). */
 export type CodecFraming = 'line' | 'length' | 'fixed';
@@ -46,7 +47,7 @@ export function createDecoder(framing: CodecFraming, opts: CodecOptions = {}): D
     case 'fixed':
       return new FixedDecoder(opts);
     default:
-      return assertNever(framing);
+      return assertNever(framing, 'framing');
   }
 }
 
@@ -77,7 +78,7 @@ export function createEncoder(
     case 'fixed':
       return (message) => [encodeFixed(message, opts)];
     default:
-      return assertNever(framing);
+      return assertNever(framing, 'framing');
   }
 }
 
@@ -161,8 +162,4 @@ export function messageHighWaterMark(
         ? (opts.maxPayload ?? DEFAULT_MAX_PAYLOAD)
         : (opts.frameSize ?? DEFAULT_FRAME_SIZE);
   return Math.max(1, Math.min(16, Math.floor(budget / Math.max(1, largest))));
-}
-
-function assertNever(value: never): never {
-  throw new Error(`unknown framing ${String(value)}`);
 }

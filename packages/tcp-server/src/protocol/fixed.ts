@@ -7,7 +7,7 @@
  */
 import { DEFAULT_FRAME_SIZE, FIXED_PADDING, MAX_SIZE_LIMIT } from '../constants.ts';
 import { checkInteger, MessageTooLongError, UnexpectedEofError } from '../errors.ts';
-import { ChunkQueue } from './chunk-queue.ts';
+import { ChunkQueue } from 'common/protocol';
 
 export interface FixedOptions {
   /** Record size in bytes. Default 128, 1 … 1 GiB. */

@@ -14,7 +14,7 @@ import {
   UnexpectedEofError,
   type FramingError,
 } from '../errors.ts';
-import { ChunkQueue } from './chunk-queue.ts';
+import { assertNever, ChunkQueue } from 'common/protocol';
 
 export interface LengthPrefixedOptions {
   /** Largest payload in bytes. Default 16 MiB (16 777 216), 0 … 1 GiB. */
@@ -96,7 +96,7 @@ export class LengthPrefixedDecoder {
           break;
         }
         default:
-          return assertNever(this.#state);
+          return assertNever(this.#state, 'decoder state');
       }
     }
   }
@@ -149,8 +149,4 @@ export function encodeLengthPrefixed(
   out.writeUInt32BE(bytes.length, 0);
   out.set(bytes, LENGTH_HEADER_SIZE);
   return out;
-}
-
-function assertNever(value: never): never {
-  throw new Error(`unhandled decoder state ${String(value)}`);
 }

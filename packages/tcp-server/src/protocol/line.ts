@@ -13,7 +13,7 @@ import {
   UnexpectedEofError,
   type FramingError,
 } from '../errors.ts';
-import { ChunkQueue } from './chunk-queue.ts';
+import { ChunkQueue } from 'common/protocol';
 
 export interface LineOptions {
   /** Longest message in bytes, terminator not counted. Default 64 KiB (65 536), 1 … 1 GiB. */

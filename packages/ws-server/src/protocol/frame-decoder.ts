@@ -3,8 +3,9 @@
  * RSV1-3, opcode, MASK, the 7/16/64-bit payload length, the masking key and the payload, and
  * hands each frame to a {@link FrameSink}. Pure: no sockets, timers or logging.
  *
- * Buffering follows ws's receiver: a list of chunks plus a byte count; a payload that lies in
- * one chunk is returned as a view of it (no copy), one that spans chunks is copied once.
+ * Buffering is common's `ChunkQueue` (ws's receiver's approach): a list of chunks plus a byte
+ * count; a payload that lies in one chunk is returned as a view of it (no copy), one that spans
+ * chunks is copied once.
  */
 import {
   LENGTH_16,
@@ -15,6 +16,7 @@ import {
   CloseCode,
 } from '../constants.ts';
 import { WsProtocolError } from '../errors.ts';
+import { assertNever, ChunkQueue } from 'common/protocol';
 import { applyMask } from './mask.ts';
 
 /** Which side of the connection decodes: a server expects masked frames, a client unmasked. */
@@ -57,8 +59,6 @@ enum State {
   Payload,
 }
 
-const EMPTY = Buffer.alloc(0);
-
 function isKnownOpcode(opcode: number): opcode is Opcode {
   return opcode <= Opcode.Binary || (opcode >= Opcode.Close && opcode <= Opcode.Pong);
 }
@@ -76,10 +76,7 @@ export class FrameDecoder {
   readonly #role: Role;
   readonly #maxPayload: number;
   readonly #sink: FrameSink;
-  #chunks: Buffer[] = [];
-  /** Read position inside `#chunks[0]`. */
-  #offset = 0;
-  #buffered = 0;
+  readonly #queue = new ChunkQueue();
   #state = State.Header;
   #header: FrameHeader | undefined;
   /** A view of the 4 masking-key bytes (a copy only when they spanned chunks). */
@@ -94,15 +91,13 @@ export class FrameDecoder {
 
   /** Bytes received but not yet part of a delivered frame. */
   get bufferedBytes(): number {
-    return this.#buffered;
+    return this.#queue.length;
   }
 
   /** Stops decoding: the rest of the current chunk and later chunks are ignored. */
   stop(): void {
     this.#stopped = true;
-    this.#chunks = [];
-    this.#buffered = 0;
-    this.#offset = 0;
+    this.#queue.clear();
   }
 
   /**
@@ -111,8 +106,7 @@ export class FrameDecoder {
    */
   push(chunk: Buffer): void {
     if (this.#stopped || chunk.length === 0) return;
-    this.#chunks.push(chunk);
-    this.#buffered += chunk.length;
+    this.#queue.push(chunk);
     try {
       this.#run();
     } catch (err) {
@@ -126,26 +120,26 @@ export class FrameDecoder {
       const state = this.#state;
       switch (state) {
         case State.Header:
-          if (this.#buffered < 2) return;
+          if (this.#queue.length < 2) return;
           this.#readHeader();
           break;
         case State.ExtendedLength16:
-          if (this.#buffered < 2) return;
+          if (this.#queue.length < 2) return;
           this.#readLength16();
           break;
         case State.ExtendedLength64:
-          if (this.#buffered < 8) return;
+          if (this.#queue.length < 8) return;
           this.#readLength64();
           break;
         case State.MaskingKey:
-          if (this.#buffered < 4) return;
-          this.#maskingKey = this.#consume(4);
+          if (this.#queue.length < 4) return;
+          this.#maskingKey = this.#queue.consume(4);
           this.#state = State.Payload;
           break;
         case State.Payload: {
           const header = this.#header!;
-          if (this.#buffered < header.payloadLength) return;
-          const payload = this.#consume(header.payloadLength);
+          if (this.#queue.length < header.payloadLength) return;
+          const payload = this.#queue.consume(header.payloadLength);
           if (header.masked) applyMask(payload, this.#maskingKey!);
           this.#state = State.Header;
           this.#header = undefined;
@@ -153,17 +147,15 @@ export class FrameDecoder {
           this.#sink.onFrame(header, payload);
           break;
         }
-        default: {
-          const never: never = state;
-          throw new Error(`unreachable decoder state ${String(never)}`);
-        }
+        default:
+          assertNever(state, 'decoder state');
       }
     }
   }
 
   #readHeader(): void {
-    const b0 = this.#readByte();
-    const b1 = this.#readByte();
+    const b0 = this.#queue.readUInt8();
+    const b1 = this.#queue.readUInt8();
     const opcode = b0 & 0x0f;
     const header: FrameHeader = {
       fin: (b0 & 0x80) !== 0,
@@ -228,7 +220,7 @@ export class FrameDecoder {
   }
 
   #readLength16(): void {
-    const length = (this.#readByte() << 8) | this.#readByte();
+    const length = (this.#queue.readUInt8() << 8) | this.#queue.readUInt8();
     // RFC 6455 §5.2: "the minimal number of bytes MUST be used to encode the length".
     if (length < LENGTH_16) {
       throw new WsProtocolError(
@@ -243,9 +235,9 @@ export class FrameDecoder {
 
   #readLength64(): void {
     let high = 0;
-    for (let i = 0; i < 4; i += 1) high = high * 256 + this.#readByte();
+    for (let i = 0; i < 4; i += 1) high = high * 256 + this.#queue.readUInt8();
     let low = 0;
-    for (let i = 0; i < 4; i += 1) low = low * 256 + this.#readByte();
+    for (let i = 0; i < 4; i += 1) low = low * 256 + this.#queue.readUInt8();
     // RFC 6455 §5.2: the most significant bit of a 64-bit length MUST be 0.
     if (high >= 0x8000_0000) {
       throw new WsProtocolError(
@@ -278,50 +270,5 @@ export class FrameDecoder {
     }
     this.#sink.onHeader(header);
     this.#state = header.masked ? State.MaskingKey : State.Payload;
-  }
-
-  #readByte(): number {
-    const chunk = this.#chunks[0]!;
-    const byte = chunk[this.#offset]!;
-    this.#offset += 1;
-    this.#buffered -= 1;
-    if (this.#offset === chunk.length) {
-      this.#chunks.shift();
-      this.#offset = 0;
-    }
-    return byte;
-  }
-
-  /** Takes `n` bytes: a view when they lie in one chunk, one copy when they span chunks. */
-  #consume(n: number): Buffer {
-    if (n === 0) return EMPTY;
-    this.#buffered -= n;
-    const first = this.#chunks[0]!;
-    const available = first.length - this.#offset;
-    if (n <= available) {
-      const view = first.subarray(this.#offset, this.#offset + n);
-      if (n === available) {
-        this.#chunks.shift();
-        this.#offset = 0;
-      } else {
-        this.#offset += n;
-      }
-      return view;
-    }
-    const out = Buffer.allocUnsafe(n);
-    let written = 0;
-    while (written < n) {
-      const chunk = this.#chunks[0]!;
-      const take = Math.min(chunk.length - this.#offset, n - written);
-      chunk.copy(out, written, this.#offset, this.#offset + take);
-      written += take;
-      if (this.#offset + take === chunk.length) {
-        this.#chunks.shift();
-        this.#offset = 0;
-      } else {
-        this.#offset += take;
-      }
-    }
-    return out;
   }
 }

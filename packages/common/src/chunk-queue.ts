@@ -1,6 +1,7 @@
 /**
  * The bytes a decoder has received but not yet turned into messages: a list of chunks plus a
- * byte count (the `ws` receiver's approach). Consuming `n` bytes returns a view (`subarray`)
+ * byte count (the `ws` receiver's approach). Used by every netlab decoder (tcp-server's
+ * framings, ws-server's frame decoder). Pure: no I/O. Consuming `n` bytes returns a view (`subarray`)
  * when they lie inside one chunk and makes exactly one copy when they span chunks, so
  * decoding stays linear in the bytes received. The seeds instead did
  * `rest = Buffer.concat([rest, chunk])` on every chunk, which copies the whole backlog each
@@ -55,6 +56,14 @@ export class ChunkQueue {
       this.#advance(take);
     }
     return out;
+  }
+
+  /** Removes and returns the first byte (`length >= 1`). */
+  readUInt8(): number {
+    const chunk = this.#chunks[this.#head]!;
+    const byte = chunk[this.#offset]!;
+    this.#advance(1);
+    return byte;
   }
 
   /** Drops the first `n` bytes (`n <= length`) without returning them. */
