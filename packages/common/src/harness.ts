@@ -69,7 +69,11 @@ export async function withTimeout<T>(
   }
 }
 
-/** `events.once` with a timeout; resolves with the event's arguments. */
+/**
+ * `events.once` with a timeout; resolves with the event's arguments. Like `events.once`, it
+ * rejects if the emitter emits `error` first: waiting for `close` on a socket that errors
+ * rejects with that error (listen for `close` yourself if an error is expected).
+ */
 export function waitForEvent<T extends unknown[] = unknown[]>(
   emitter: EventEmitter,
   event: string,

@@ -16,6 +16,7 @@ export {
   createLogger,
   silentLogger,
   connectionLogger,
+  connectionFields,
   type Logger,
   type CreateLoggerOptions,
 } from './logger.ts';

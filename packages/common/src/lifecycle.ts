@@ -112,7 +112,11 @@ export async function serve(server: Server, opts: ServeOptions): Promise<Running
   const shutdown = (reason = 'shutdown'): Promise<void> => {
     shuttingDown ??= (async () => {
       const timeout = opts.shutdownTimeout ?? 5_000;
-      const deadline = AbortSignal.timeout(timeout);
+      // A plain (ref'd) timer, not AbortSignal.timeout(): it keeps the process alive until the
+      // deadline even when the connections left hold no active handle.
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), timeout);
+      const deadline = controller.signal;
       // Stop accepting first: once the line below is out, new connections are refused.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       logger.info({ reason, connections: tracker.size, timeoutMs: timeout }, 'shutting down');
@@ -128,6 +132,7 @@ export async function serve(server: Server, opts: ServeOptions): Promise<Running
       const destroyed = tracker.destroyAll();
       if (destroyed > 0) logger.warn({ destroyed }, 'shutdown timeout: destroyed open connections');
       await closed;
+      clearTimeout(timer);
       logger.info('closed');
     })();
     return shuttingDown;

@@ -3,7 +3,7 @@ import { createServer, connect, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Teardown } from '../src/harness.ts';
-import { connectionLogger, createLogger } from '../src/index.ts';
+import { connectionFields, connectionLogger, createLogger } from '../src/index.ts';
 
 function sink(): { stream: Writable; lines: () => Record<string, unknown>[] } {
   const chunks: string[] = [];
@@ -68,5 +68,22 @@ describe('createLogger', () => {
     const [a, b] = out.lines();
     expect(a!.remote).toMatch(/^127\.0\.0\.1:\d+$/);
     expect(a!.conn).not.toBe(b!.conn);
+  });
+});
+
+describe('connectionFields', () => {
+  it('says unknown for a destroyed TCP socket that lost its address', async () => {
+    const server = createServer((socket: Socket) => {
+      socket.destroy();
+      fields.push(connectionFields(socket));
+    });
+    const fields: { conn: number; remote: string }[] = [];
+    teardown.add(server, () => new Promise((r) => server.close(r)));
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const c = connect((server.address() as { port: number }).port, '127.0.0.1');
+    c.on('error', () => undefined);
+    await once(c, 'close');
+    expect(fields[0]?.remote).toBe('unknown');
   });
 });

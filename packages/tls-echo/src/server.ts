@@ -103,12 +103,8 @@ export function createTlsEchoServer(options: TlsEchoServerOptions): tls.Server {
     // up") and the real reason is `socket.authorizationError` (CERT_HAS_EXPIRED …).
     const rejected = socket.authorizationError !== undefined && socket.authorizationError !== null;
     const code = rejected ? String(socket.authorizationError) : err.code;
-    // A destroyed socket has no remote address any more (connectionLogger would say `unix`).
-    const log =
-      socket.remoteAddress === undefined
-        ? logger.child({ remote: 'closed' })
-        : connectionLogger(logger, socket);
-    log.warn(
+    // A destroyed socket has no remote address any more: common's logger then says `unknown`.
+    connectionLogger(logger, socket).warn(
       {
         code,
         errorCode: rejected ? err.code : undefined,

@@ -13,7 +13,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { Socket } from 'node:net';
-import { silentLogger, type Logger } from 'common';
+import { connectionFields, silentLogger, type Logger } from 'common';
 import {
   CloseCode,
   DEFAULT_CLOSE_TIMEOUT,
@@ -53,11 +53,8 @@ function destroySocket(this: Socket): void {
   this.destroy();
 }
 
-/** Log fields of one connection: a server-wide counter and the peer's address. */
-interface ConnectionFields {
-  conn: number;
-  remote: string;
-}
+/** Log fields of one connection (common's `connectionFields`): a counter and the peer's address. */
+type ConnectionFields = ReturnType<typeof connectionFields>;
 
 interface ConnectionState {
   fields: ConnectionFields;
@@ -109,7 +106,6 @@ export class WsServer extends EventEmitter {
   readonly #onClientClose: (this: WebSocket, code: number, reason: string) => void;
   #heartbeat: NodeJS.Timeout | undefined;
   #closing = false;
-  #connections = 0;
 
   constructor(options: WsServerOptions = {}) {
     super();
@@ -263,11 +259,7 @@ export class WsServer extends EventEmitter {
   #onUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
     // Two small fields instead of a pino child logger per connection: a child costs ~2 KB of
     // heap for as long as the connection lives (measured with 10,000 idle connections).
-    this.#connections += 1;
-    const who: ConnectionFields = {
-      conn: this.#connections,
-      remote: `${socket.remoteAddress}:${socket.remotePort}`,
-    };
+    const who: ConnectionFields = connectionFields(socket);
     const logger = this.#logger;
     const url = new URL(req.url ?? '/', 'http://localhost');
     const endpoint = this.#endpoints.get(url.pathname);
