@@ -1,6 +1,7 @@
 export {
   createCa,
   issueCertificate,
+  loadCa,
   MAX_LEAF_VALIDITY_DAYS,
   type CertificateAuthority,
   type CertificatePem,

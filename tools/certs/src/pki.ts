@@ -4,7 +4,7 @@
  * or RSA-2048, SHA-256, SAN, leaf validity ≤ 825 days).
  */
 import 'reflect-metadata';
-import { KeyObject, randomBytes, webcrypto } from 'node:crypto';
+import { createPrivateKey, createPublicKey, KeyObject, randomBytes, webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 
 // x509 takes the WebCrypto implementation to use; Node's is the standard one.
@@ -157,4 +157,36 @@ export async function issueCertificate(ca: CertificateAuthority, opts: IssueOpti
     extensions,
   });
   return { cert: certificate.toString('pem'), key: privateKeyPem(keys.privateKey) };
+}
+
+/**
+ * Loads a CA from its PEM certificate and PKCS #8 private key (e.g. the dev PKI's `ca.crt` and
+ * `ca.key`), so that more leaves can be issued from it ({@link issueCertificate}).
+ *
+ * @throws `ERR_INVALID_ARG_VALUE` when the certificate is not a CA, its key is neither ECDSA
+ *   P-256 nor RSA, or the key does not belong to the certificate.
+ */
+export async function loadCa(certPem: string, keyPem: string): Promise<CertificateAuthority> {
+  const certificate = new x509.X509Certificate(certPem);
+  const invalid = (why: string): Error =>
+    Object.assign(new Error(`not a usable CA: ${why}`), { code: 'ERR_INVALID_ARG_VALUE' });
+  const constraints = certificate.getExtension(x509.BasicConstraintsExtension);
+  if (constraints?.ca !== true) throw invalid('basicConstraints CA:TRUE missing');
+  const keyObject = createPrivateKey(keyPem);
+  const type = keyObject.asymmetricKeyType;
+  const algorithm: KeyAlgorithm | undefined =
+    type === 'ec' && keyObject.asymmetricKeyDetails?.namedCurve === 'prime256v1'
+      ? 'ecdsa-p256'
+      : type === 'rsa'
+        ? 'rsa-2048'
+        : undefined;
+  if (algorithm === undefined) throw invalid(`unsupported key type ${type}`);
+  const pkcs8 = keyObject.export({ type: 'pkcs8', format: 'der' });
+  const params = keyParams(algorithm);
+  const privateKey = await webcrypto.subtle.importKey('pkcs8', pkcs8, params, true, ['sign']);
+  const publicKey = await certificate.publicKey.export(params, ['verify']);
+  if (!createPublicKey(keyObject).equals(createPublicKey(certPem))) {
+    throw invalid('the private key does not match the certificate');
+  }
+  return { algorithm, certificate, keys: { privateKey, publicKey }, cert: certPem, key: keyPem };
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { connect, createServer, type TLSSocket } from 'node:tls';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Teardown } from 'common/harness';
-import { createCa, ensureDevCerts, issueCertificate, MAX_LEAF_VALIDITY_DAYS, type DevCertPaths } from '../src/index.ts';
+import { createCa, ensureDevCerts, issueCertificate, loadCa, MAX_LEAF_VALIDITY_DAYS, type DevCertPaths } from '../src/index.ts';
 
 const SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
 const CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
@@ -80,6 +80,24 @@ describe('ensureDevCerts', () => {
     const results = await Promise.all([1, 2, 3, 4].map(() => ensureDevCerts({ dir: d })));
     expect(results.filter((r) => r.generated)).toHaveLength(1);
     expect(openssl(['verify', '-CAfile', join(d, 'ca.crt'), join(d, 'server.crt'), join(d, 'client.crt')])).toMatch(/OK[\s\S]*OK/);
+  });
+
+  it('loadCa reopens the dev CA, and leaves it issues chain to ca.crt', async () => {
+    const ca = await loadCa(read(paths.ca), read(paths.caKey));
+    const extra = await issueCertificate(ca, { usage: 'client', commonName: 'extra client' });
+    const file = join(dir, 'extra.crt');
+    writeFileSync(file, extra.cert);
+    expect(openssl(['verify', '-purpose', 'sslclient', '-CAfile', paths.ca, file])).toContain('OK');
+  });
+
+  it('loadCa refuses a leaf certificate and a key from another pair', async () => {
+    await expect(loadCa(read(paths.serverCert), read(paths.serverKey))).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARG_VALUE',
+      message: expect.stringContaining('CA:TRUE'),
+    });
+    await expect(loadCa(read(paths.ca), read(paths.clientKey))).rejects.toMatchObject({
+      message: expect.stringContaining('does not match'),
+    });
   });
 
   it('refuses leaf validity above 825 days', async () => {
