@@ -4,7 +4,7 @@
  * hits both, each pair gives a ratio, and the report quotes medians.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
@@ -25,9 +25,11 @@ export interface ContenderResult {
 }
 
 export interface RatioResult {
-  /** `a / b` of the primary metric, one value per alternated pair of runs. */
+  /** `of / to` of `metric`, one value per alternated pair of runs. */
   of: string;
   to: string;
+  /** The metric compared: the case's primary, or one of its `ratioMetrics`. */
+  metric: string;
   perPair: number[];
   median: number;
 }
@@ -62,6 +64,11 @@ export interface CompareSpec {
   primary: string;
   /** Default true (throughput); false for times and bytes. */
   higherIsBetter?: boolean;
+  /**
+   * More metrics to take per-pair ratios of, after `primary`: e.g. `server µs/req` (server CPU
+   * per request, see {@link processCpuMs}), the steadiest figure on a shared machine.
+   */
+  ratioMetrics?: readonly string[];
 }
 
 export interface BenchOptions {
@@ -75,6 +82,8 @@ export interface BenchOptions {
   warmup?: number;
   /** Directory for `<package>.json`. Default `bench/results` under the current directory. */
   outDir?: string;
+  /** Where the tables are printed. Default stdout. */
+  print?: (text: string) => void;
 }
 
 /** Median of a non-empty list (mean of the middle two for an even count). */
@@ -95,6 +104,22 @@ export function quantile(values: readonly number[], q: number): number {
 
 function stat(samples: number[]): Stat {
   return { median: median(samples), min: Math.min(...samples), max: Math.max(...samples), samples };
+}
+
+/** USER_HZ: Linux reports /proc CPU times in ticks of 1/100 s. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * CPU time (user + system) process `pid` has used so far, in ms, from `/proc/<pid>/stat`
+ * (Linux; 10 ms resolution). Take it before and after a load to get a server's CPU per
+ * operation: on a shared machine that is steadier than its rate, which mostly measures how
+ * much CPU the load generator got.
+ */
+export function processCpuMs(pid: number): number {
+  // Fields after "pid (comm) ": state is [0], utime [11], stime [12] (proc(5) fields 14, 15).
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
 }
 
 let tasksetChecked: boolean | undefined;
@@ -144,6 +169,7 @@ export class Bench {
       runs: opts.runs ?? 5,
       warmup: opts.warmup ?? 1,
       outDir: opts.outDir ?? join(process.cwd(), 'bench', 'results'),
+      print: opts.print ?? ((text) => process.stdout.write(text)),
     };
     if (!canPin())
       this.note(
@@ -194,11 +220,13 @@ export class Bench {
       };
     });
     const first = samples.get(names[0]!)!;
-    const ratios = names.slice(1).map((other) => {
-      const theirs = samples.get(other)!;
-      const perPair = first.map((m, i) => m[spec.primary]! / theirs[i]![spec.primary]!);
-      return { of: names[0]!, to: other, perPair, median: median(perPair) };
-    });
+    const ratios = [spec.primary, ...(spec.ratioMetrics ?? [])].flatMap((metric) =>
+      names.slice(1).map((other): RatioResult => {
+        const theirs = samples.get(other)!;
+        const perPair = first.map((m, i) => m[metric]! / theirs[i]![metric]!);
+        return { of: names[0]!, to: other, metric, perPair, median: median(perPair) };
+      }),
+    );
     const result: CaseResult = {
       name: spec.name,
       primary: spec.primary,
@@ -207,7 +235,7 @@ export class Bench {
       ratios,
     };
     this.#cases.push(result);
-    process.stdout.write(formatCase(result));
+    this.#opts.print(formatCase(result));
     return result;
   }
 
@@ -234,7 +262,7 @@ export class Bench {
     mkdirSync(this.#opts.outDir, { recursive: true });
     const path = join(this.#opts.outDir, `${this.#opts.package}.json`);
     writeFileSync(path, `${JSON.stringify(file, null, 2)}\n`);
-    process.stdout.write(`\nwrote ${path}\n`);
+    this.#opts.print(`\nwrote ${path}\n`);
     return file;
   }
 }
@@ -260,7 +288,7 @@ export function formatCase(c: CaseResult): string {
   const ratios = c.ratios
     .map(
       (r) =>
-        `ratio ${r.of} / ${r.to} (${c.primary}, median of ${r.perPair.length} pairs): **${r.median.toFixed(2)}×** (pairs: ${r.perPair.map((x) => x.toFixed(2)).join(', ')})`,
+        `ratio ${r.of} / ${r.to} (${r.metric ?? c.primary}, median of ${r.perPair.length} pairs): **${r.median.toFixed(2)}×** (pairs: ${r.perPair.map((x) => x.toFixed(2)).join(', ')})`,
     )
     .join('\n');
   return `\n${head}${rows}\n${ratios ? `\n${ratios}\n` : ''}`;

@@ -114,6 +114,9 @@ export async function startServer(server: Server, host = '127.0.0.1'): Promise<T
   };
 }
 
+/** What {@link LineCollector} waits for: a substring, a pattern or a predicate. */
+export type LineMatch = RegExp | string | ((line: string) => boolean);
+
 /** Collects a stream's text as lines and lets a test wait for one. */
 export class LineCollector {
   readonly lines: string[] = [];
@@ -155,17 +158,26 @@ export class LineCollector {
   }
 
   /** Resolves with the first line (already seen or future) matching `match`. */
-  waitFor(
-    match: RegExp | string | ((line: string) => boolean),
-    timeoutMs = DEFAULT_WAIT_MS,
-  ): Promise<string> {
+  waitFor(match: LineMatch, timeoutMs = DEFAULT_WAIT_MS): Promise<string> {
+    return this.#waitFrom(0, match, timeoutMs);
+  }
+
+  /**
+   * Resolves with the first line arriving after this call that matches `match`: the reply to
+   * a request just written to the process.
+   */
+  waitForNext(match: LineMatch, timeoutMs = DEFAULT_WAIT_MS): Promise<string> {
+    return this.#waitFrom(this.lines.length, match, timeoutMs);
+  }
+
+  #waitFrom(start: number, match: LineMatch, timeoutMs: number): Promise<string> {
     const fn =
       typeof match === 'function'
         ? match
         : typeof match === 'string'
           ? (l: string) => l.includes(match)
           : (l: string) => match.test(l);
-    const seen = this.lines.find(fn);
+    const seen = this.lines.slice(start).find(fn);
     if (seen !== undefined) return Promise.resolve(seen);
     const found = new Promise<string>((resolve) => this.#waiters.push({ match: fn, resolve }));
     return withTimeout(
@@ -194,6 +206,8 @@ export interface SpawnMainOptions {
   cwd?: string;
   /** Command put in front of `node`, e.g. `pinnedCommand(0)` from common/bench (`taskset -c 0`). */
   prefix?: readonly string[];
+  /** Flags for `node` itself, e.g. `['--expose-gc']`. */
+  nodeArgs?: readonly string[];
 }
 
 /**
@@ -208,6 +222,7 @@ export function spawnMain(
   const argv = [
     ...(opts.prefix ?? []),
     process.execPath,
+    ...(opts.nodeArgs ?? []),
     '--import',
     TSX_LOADER,
     mainPath,

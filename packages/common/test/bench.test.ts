@@ -2,7 +2,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Bench, formatNumber, median, quantile, type BenchFile } from '../src/bench.ts';
+import {
+  Bench,
+  formatNumber,
+  median,
+  processCpuMs,
+  quantile,
+  type BenchFile,
+} from '../src/bench.ts';
 
 describe('statistics', () => {
   it('median of odd and even counts, without reordering the input', () => {
@@ -34,13 +41,21 @@ describe('Bench', () => {
       const calls: string[] = [];
       let a = 0;
       let b = 0;
-      const bench = new Bench({ package: 'unit', runs: 3, warmup: 1, outDir: dir });
+      const printed: string[] = [];
+      const bench = new Bench({
+        package: 'unit',
+        runs: 3,
+        warmup: 1,
+        outDir: dir,
+        print: (t) => printed.push(t),
+      });
       const result = await bench.compare({
         name: 'case',
         primary: 'ops/s',
+        ratioMetrics: ['cpu µs/op'],
         contenders: {
-          a: async () => (calls.push('a'), { 'ops/s': [999, 10, 20, 30][a++]! }),
-          b: async () => (calls.push('b'), { 'ops/s': [1, 5, 10, 10][b++]! }),
+          a: async () => (calls.push('a'), { 'ops/s': [999, 10, 20, 30][a++]!, 'cpu µs/op': 1 }),
+          b: async () => (calls.push('b'), { 'ops/s': [1, 5, 10, 10][b++]!, 'cpu µs/op': 4 }),
         },
       });
       expect(calls).toEqual(['a', 'b', 'a', 'b', 'a', 'b', 'a', 'b']);
@@ -50,7 +65,15 @@ describe('Bench', () => {
         max: 30,
         samples: [10, 20, 30],
       });
-      expect(result.ratios[0]).toMatchObject({ of: 'a', to: 'b', perPair: [2, 2, 3], median: 2 });
+      expect(result.ratios[0]).toMatchObject({
+        of: 'a',
+        to: 'b',
+        metric: 'ops/s',
+        perPair: [2, 2, 3],
+        median: 2,
+      });
+      expect(result.ratios[1]).toMatchObject({ metric: 'cpu µs/op', median: 0.25 });
+      expect(printed.join('')).toContain('ratio a / b (cpu µs/op, median of 3 pairs): **0.25×**');
       bench.finish();
       const file = JSON.parse(readFileSync(join(dir, 'unit.json'), 'utf8')) as BenchFile;
       expect(file).toMatchObject({ package: 'unit', runs: 3, warmup: 1, node: process.version });
@@ -58,5 +81,15 @@ describe('Bench', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('processCpuMs', () => {
+  it('reads a process CPU time that grows while it computes', () => {
+    const before = processCpuMs(process.pid);
+    const end = process.cpuUsage().user + 60_000; // burn ≥ 60 ms of user CPU
+    while (process.cpuUsage().user < end);
+    const after = processCpuMs(process.pid);
+    expect(after - before).toBeGreaterThanOrEqual(40); // /proc has 10 ms resolution
   });
 });

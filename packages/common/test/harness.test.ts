@@ -54,6 +54,16 @@ describe('waits', () => {
     expect(await later).toBe('beta');
     await expect(lines.waitFor('gamma', 20)).rejects.toThrow(/alpha\nbeta/);
   });
+
+  it('LineCollector.waitForNext ignores lines that arrived before the call', async () => {
+    const stream = new PassThrough();
+    const lines = new LineCollector(stream);
+    stream.write('rss 1\n');
+    await lines.waitFor('rss 1');
+    const next = lines.waitForNext(/^rss /);
+    stream.write('rss 2\n');
+    expect(await next).toBe('rss 2');
+  });
 });
 
 describe('startServer + RawClient', () => {

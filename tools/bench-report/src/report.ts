@@ -33,11 +33,14 @@ export function renderReport(
   return `${parts.join('\n')}\n`;
 }
 
-/** A horizontal bar chart of every case's median ratio, with a rule at 1.0 (parity). */
+/**
+ * A horizontal bar chart of every case's median ratios (each labelled with its metric when it
+ * is not the case's primary one), with a rule at 1.0 (parity).
+ */
 export async function ratioChartSvg(file: BenchFile): Promise<string | undefined> {
   const values = file.cases.flatMap((c) =>
     c.ratios.map((r) => ({
-      label: `${c.name}: ${r.of} / ${r.to}`,
+      label: `${c.name}: ${r.of} / ${r.to}${r.metric !== undefined && r.metric !== c.primary ? ` (${r.metric})` : ''}`,
       ratio: Number(r.median.toFixed(3)),
     })),
   );
@@ -80,7 +83,8 @@ export async function ratioChartSvg(file: BenchFile): Promise<string | undefined
             height: { scale: 'y', band: 1 },
             x: { scale: 'x', value: 0 },
             x2: { scale: 'x', field: 'ratio' },
-            fill: { signal: "datum.ratio >= 1 ? '#2f7d4f' : '#b5533c'" },
+            // One colour: whether above 1 is good depends on the metric (rates vs CPU per op).
+            fill: { value: '#4c78a8' },
           },
         },
       },

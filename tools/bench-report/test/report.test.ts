@@ -29,7 +29,10 @@ const file: BenchFile = {
           metrics: { 'msgs/s': { median: 1000, min: 900, max: 1100, samples: [900, 1000, 1100] } },
         },
       ],
-      ratios: [{ of: 'netlab', to: 'ws', perPair: [1.1, 1.2, 1.3], median: 1.2 }],
+      ratios: [
+        { of: 'netlab', to: 'ws', metric: 'msgs/s', perPair: [1.1, 1.2, 1.3], median: 1.2 },
+        { of: 'netlab', to: 'ws', metric: 'server µs/msg', perPair: [0.8, 0.9, 1], median: 0.9 },
+      ],
     },
   ],
 };
@@ -50,6 +53,7 @@ describe('bench report', () => {
     expect(svg).toMatch(/^<svg/);
     expect(svg).toContain('echo 16 B: netlab / ws');
     expect(svg).toContain('1.20×');
+    expect(svg).toContain('echo 16 B: netlab / ws (server µs/msg)');
   });
 
   it('draws nothing for a file without ratios', async () => {
