@@ -208,11 +208,13 @@ export interface SpawnMainOptions {
   prefix?: readonly string[];
   /** Flags for `node` itself, e.g. `['--expose-gc']`. */
   nodeArgs?: readonly string[];
+  /** Load TypeScript through tsx (default true); false runs plain `node` (a `.mjs` baseline). */
+  tsx?: boolean;
 }
 
 /**
- * Spawns a TypeScript entry point (`src/main.ts`) as `node --import tsx main.ts …args` with
- * JSON logs (stdout is a pipe). Stops it with SIGKILL if still running at {@link MainProcess.stop}.
+ * Spawns a TypeScript entry point (`src/main.ts`) as `[prefix…] node [nodeArgs…] --import tsx
+ * main.ts …args` with JSON logs (stdout is a pipe). Stops it with SIGKILL if still running at {@link MainProcess.stop}.
  */
 export function spawnMain(
   mainPath: string,
@@ -223,8 +225,7 @@ export function spawnMain(
     ...(opts.prefix ?? []),
     process.execPath,
     ...(opts.nodeArgs ?? []),
-    '--import',
-    TSX_LOADER,
+    ...(opts.tsx === false ? [] : ['--import', TSX_LOADER]),
     mainPath,
     ...args,
   ];

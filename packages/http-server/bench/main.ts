@@ -7,50 +7,32 @@
  *   3. keep-alive vs `Connection: close` (a new TCP connection per request).
  * BENCH_DURATION (seconds per run, default 2) and BENCH_RUNS (default 8) tune the length.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { Bench, median, pinnedCommand, pinSelf, type CaseResult, type Metrics } from 'common/bench';
-import { LineCollector } from 'common/harness';
+import { Bench, pinnedCommand, pinSelf, processCpuMs, type Metrics } from 'common/bench';
+import { startMain, type ListeningMain } from 'common/harness';
 
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 const DURATION = Number(process.env.BENCH_DURATION ?? 2);
 const RUNS = Number(process.env.BENCH_RUNS ?? 8);
 const CONNECTIONS = 50;
 
-interface Child {
-  port: number;
-  child: ChildProcess;
-}
+type Server = ListeningMain;
 
-async function spawnPinned(args: string[]): Promise<Child> {
-  const [cmd, ...prefix] = [...pinnedCommand(0), process.execPath];
-  const child = spawn(cmd!, [...prefix, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = new LineCollector(child.stdout!);
-  const line = await lines.waitFor(/"msg":"listening/, 20_000);
-  const parsed = JSON.parse(line) as { port?: number; address?: string };
-  const port = parsed.port ?? Number(/:(\d+)$/.exec(parsed.address ?? '')?.[1]);
-  return { port, child };
+/** Starts a server script pinned to CPU 0 and waits for its `listening` line. */
+function startPinned(script: string, args: string[], tsx = true): Promise<Server> {
+  return startMain(script, args, { prefix: pinnedCommand(0), tsx, timeoutMs: 20_000 });
 }
-
-/** CPU time (user + system) a process has used so far, in ms, from /proc (Linux). */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  // utime and stime are fields 14 and 15 of stat(5), i.e. 11 and 12 after "pid (comm) ".
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-}
-const CLOCK_TICKS = 100; // sysconf(_SC_CLK_TCK) on Linux
 
 async function load(
-  server: Child,
+  server: Server,
   path: string,
   headers: Record<string, string> = {},
 ): Promise<Metrics> {
   const url = `http://127.0.0.1:${server.port}${path}`;
-  const cpuBefore = cpuMs(server.child.pid!);
+  const cpuBefore = processCpuMs(server.child.pid!);
   const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, headers });
-  const cpu = cpuMs(server.child.pid!) - cpuBefore;
+  const cpu = processCpuMs(server.child.pid!) - cpuBefore;
   if (result.errors > 0 || result.non2xx > 0) {
     process.stderr.write(`warning: ${url}: ${result.errors} errors, ${result.non2xx} non-2xx\n`);
   }
@@ -62,19 +44,6 @@ async function load(
     // how much CPU the load generator got.
     'server µs/req': (cpu * 1000) / Math.max(1, result.requests.total),
   };
-}
-
-/** Notes the per-pair median ratio of server CPU per request (first contender ÷ each other). */
-function noteCpu(bench: Bench, result: CaseResult): void {
-  const [first, ...others] = result.contenders;
-  const sa = first?.metrics['server µs/req']?.samples ?? [];
-  for (const other of others) {
-    const sb = other.metrics['server µs/req']?.samples ?? [];
-    const ratio = median(sa.map((x, i) => x / sb[i]!));
-    const line = `${result.name}: server CPU per request, ${first?.name} / ${other.name} = ${ratio.toFixed(2)}× (median of ${sa.length} pairs; lower is cheaper)`;
-    process.stdout.write(`${line}\n`);
-    bench.note(line);
-  }
 }
 
 async function main(): Promise<void> {
@@ -92,58 +61,45 @@ async function main(): Promise<void> {
       'for requests past the limit. netlab runs under tsx (as `pnpm start` does); the bare server runs both under tsx ' +
       '(same runtime: isolates our code) and on plain node (what tsx itself costs).',
   );
-  const netlab = await spawnPinned([
-    '--import',
-    'tsx',
-    here('../src/main.ts'),
-    '--port',
-    '0',
+  const netlab = await startPinned(here('../src/main.ts'), [
     '--log-level',
     'info',
     '--max-requests-per-socket',
     '0',
   ]);
-  const bare = await spawnPinned([here('./hello-baseline.mjs'), '0']);
-  const bareTsx = await spawnPinned(['--import', 'tsx', here('./hello-baseline.mjs'), '0']);
+  const bare = await startPinned(here('./hello-baseline.mjs'), [], false);
+  const bareTsx = await startPinned(here('./hello-baseline.mjs'), []);
   try {
-    noteCpu(
-      bench,
-      await bench.compare({
-        name: 'GET / hello',
-        contenders: {
-          netlab: () => load(netlab, '/'),
-          'bare node:http, tsx': () => load(bareTsx, '/'),
-          'bare node:http, plain node': () => load(bare, '/'),
-        },
-        primary: 'req/s',
-      }),
-    );
-    noteCpu(
-      bench,
-      await bench.compare({
-        name: 'static 10 KiB',
-        contenders: {
-          'string body': () => load(netlab, '/static/string'),
-          'Buffer body': () => load(netlab, '/static/buffer'),
-        },
-        primary: 'req/s',
-      }),
-    );
-    noteCpu(
-      bench,
-      await bench.compare({
-        name: 'GET / connection reuse',
-        contenders: {
-          'keep-alive': () => load(netlab, '/'),
-          'Connection: close': () => load(netlab, '/', { connection: 'close' }),
-        },
-        primary: 'req/s',
-      }),
-    );
+    await bench.compare({
+      name: 'GET / hello',
+      contenders: {
+        netlab: () => load(netlab, '/'),
+        'bare node:http, tsx': () => load(bareTsx, '/'),
+        'bare node:http, plain node': () => load(bare, '/'),
+      },
+      primary: 'req/s',
+      ratioMetrics: ['server µs/req'],
+    });
+    await bench.compare({
+      name: 'static 10 KiB',
+      contenders: {
+        'string body': () => load(netlab, '/static/string'),
+        'Buffer body': () => load(netlab, '/static/buffer'),
+      },
+      primary: 'req/s',
+      ratioMetrics: ['server µs/req'],
+    });
+    await bench.compare({
+      name: 'GET / connection reuse',
+      contenders: {
+        'keep-alive': () => load(netlab, '/'),
+        'Connection: close': () => load(netlab, '/', { connection: 'close' }),
+      },
+      primary: 'req/s',
+      ratioMetrics: ['server µs/req'],
+    });
   } finally {
-    netlab.child.kill('SIGTERM');
-    bare.child.kill('SIGTERM');
-    bareTsx.child.kill('SIGTERM');
+    await Promise.all([netlab, bare, bareTsx].map((server) => server.stop('SIGTERM')));
   }
   bench.finish();
 }

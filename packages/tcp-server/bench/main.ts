@@ -5,14 +5,11 @@
  * 2. Loopback echo throughput of the `length` and `echo` servers (server child on CPU 0,
  *    this process as the load generator on CPU 1).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createRequire } from 'node:module';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { pathToFileURL } from 'node:url';
 import { Bench, pinnedCommand, pinSelf, type Metrics } from 'common/bench';
+import { startMain, type ListeningMain } from 'common/harness';
 import { encodeLengthPrefixed, lengthPrefixHeader, LengthPrefixedDecoder } from '../src/index.ts';
 import { NaiveLengthDecoder } from './naive.ts';
 
@@ -118,28 +115,14 @@ async function decodeBenchmarks(): Promise<void> {
   );
 }
 
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const MAIN = join(import.meta.dirname, '..', 'src', 'main.ts');
 
-/** Starts `main.ts --framing <framing>` on CPU 0; resolves with the child and its port. */
-async function startServer(framing: string): Promise<{ child: ChildProcess; port: number }> {
-  const [cmd, ...prefix] = [...pinnedCommand(0), process.execPath];
-  const child = spawn(
-    cmd!,
-    [...prefix, '--import', TSX, MAIN, '--framing', framing, '--port', '0', '--log-level', 'info'],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  const lines = createInterface({ input: child.stdout! });
-  for await (const line of lines) {
-    const entry = JSON.parse(line) as { msg?: string; address?: string };
-    if (entry.msg?.startsWith('listening')) {
-      child.stdout!.resume();
-      return { child, port: Number(/:(\d+)$/.exec(entry.address ?? '')?.[1]) };
-    }
-  }
-  throw new Error(`${framing} server exited before listening`);
+/** Starts `main.ts --framing <framing>` pinned to CPU 0 and waits for its `listening` line. */
+function startServer(framing: string): Promise<ListeningMain> {
+  return startMain(MAIN, ['--framing', framing, '--log-level', 'info'], {
+    prefix: pinnedCommand(0),
+    timeoutMs: 20_000,
+  });
 }
 
 /** Sends `total` bytes as `writes` (repeated) while reading the echo; MiB/s of echoed bytes. */
@@ -193,8 +176,7 @@ async function echoBenchmarks(): Promise<void> {
         `servers are \`main.ts --framing length|echo\` children${pinned ? ' on CPU 0, load on CPU 1' : ' (not pinned)'}.`,
     );
   } finally {
-    length.child.kill('SIGTERM');
-    echo.child.kill('SIGTERM');
+    await Promise.all([length.stop('SIGTERM'), echo.stop('SIGTERM')]);
   }
 }
 

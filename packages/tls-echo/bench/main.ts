@@ -5,17 +5,14 @@
  *  3. TLS 1.3 session resumption (tickets) vs full handshakes.
  * The servers run in a child pinned to CPU 0, the load here on CPU 1.
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { createSecureContext } from 'node:tls';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { createCa, ensureDevCerts, issueCertificate } from 'certs';
-import { Bench, pinSelf, pinnedCommand, type Metrics } from 'common/bench';
+import { Bench, pinSelf, pinnedCommand, processCpuMs, type Metrics } from 'common/bench';
+import { spawnMain } from 'common/harness';
 import { echoThroughput, handshakeRate, tcpSocket, tlsSocket, type TlsTarget } from './load.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -32,29 +29,21 @@ const rsa = { cert: join(dir, 'rsa.crt'), key: join(dir, 'rsa.key') };
 await writeFile(rsa.cert, rsaServer.cert);
 await writeFile(rsa.key, rsaServer.key, { mode: 0o600 });
 
-const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const serverScript = fileURLToPath(new URL('./server.ts', import.meta.url));
-const [command, ...prefix] = [...pinnedCommand(0), process.execPath];
-const child = spawn(
-  command!,
-  [
-    ...prefix,
-    '--import',
-    tsx,
-    serverScript,
-    JSON.stringify({ ca: dev.ca, ecdsa: { cert: dev.serverCert, key: dev.serverKey }, rsa }),
-  ],
-  { stdio: ['pipe', 'pipe', 'inherit'] },
+const server = spawnMain(
+  serverScript,
+  [JSON.stringify({ ca: dev.ca, ecdsa: { cert: dev.serverCert, key: dev.serverKey }, rsa })],
+  { prefix: pinnedCommand(0) },
 );
-const lines = createInterface({ input: child.stdout! });
-const [first] = (await once(lines, 'line')) as [string];
-const ports = JSON.parse(first) as { ecdsa: number; rsa: number; tcp: number };
+const ports = JSON.parse(await server.stdout.waitFor(/^\{/, 20_000)) as {
+  ecdsa: number;
+  rsa: number;
+  tcp: number;
+};
 
-/** The server process's CPU time so far, in µs. */
-async function serverCpu(): Promise<number> {
-  child.stdin!.write('cpu\n');
-  const [line] = (await once(lines, 'line')) as [string];
-  return Number(line);
+/** The server process's CPU time so far, in µs (10 ms resolution, from /proc). */
+function serverCpu(): number {
+  return processCpuMs(server.child.pid!) * 1000;
 }
 
 /**
@@ -66,11 +55,11 @@ async function withCpu(
   unit: string,
   load: () => Promise<{ metrics: Metrics; ops: number }>,
 ): Promise<Metrics> {
-  const serverBefore = await serverCpu();
+  const serverBefore = serverCpu();
   const clientBefore = process.cpuUsage();
   const { metrics, ops } = await load();
   const client = process.cpuUsage(clientBefore);
-  const serverAfter = await serverCpu();
+  const serverAfter = serverCpu();
   return {
     ...metrics,
     [`server CPU µs/${unit}`]: (serverAfter - serverBefore) / ops,
@@ -115,6 +104,7 @@ const resumed = { ...full, resume: true };
 await bench.compare({
   name: 'echo throughput',
   primary: 'MiB/s',
+  ratioMetrics: ['server CPU µs/MiB'],
   contenders: {
     'TLS 1.3': () => withCpu('MiB', () => echoThroughput(tlsSocket(ecdsaTarget), ECHO)),
     'plain TCP': () => withCpu('MiB', () => echoThroughput(tcpSocket(ports.tcp), ECHO)),
@@ -123,6 +113,7 @@ await bench.compare({
 await bench.compare({
   name: 'full mTLS handshakes',
   primary: 'handshakes/s',
+  ratioMetrics: ['server CPU µs/handshake', 'client CPU µs/handshake'],
   contenders: {
     'ECDSA P-256': () => withCpu('handshake', () => handshakeRate(ecdsaTarget, full)),
     'RSA-2048': () => withCpu('handshake', () => handshakeRate(rsaTarget, full)),
@@ -131,6 +122,7 @@ await bench.compare({
 await bench.compare({
   name: 'session resumption (ECDSA)',
   primary: 'handshakes/s',
+  ratioMetrics: ['server CPU µs/handshake'],
   contenders: {
     'resumed (ticket)': () => withCpu('handshake', () => handshakeRate(ecdsaTarget, resumed)),
     full: () => withCpu('handshake', () => handshakeRate(ecdsaTarget, full)),
@@ -138,6 +130,6 @@ await bench.compare({
 });
 bench.finish();
 
-child.stdin!.end();
-await new Promise((resolve) => child.once('exit', resolve));
+server.child.stdin!.end();
+await server.exited;
 await rm(dir, { recursive: true, force: true });

@@ -2,12 +2,11 @@
  * The benchmark's server process (spawned pinned to CPU 0 by bench/main.ts): the TLS echo
  * server with the ECDSA P-256 certificate, the same with an RSA-2048 certificate, and a plain
  * TCP echo (tcp-server's handleEchoConnection, same greeting) as the no-encryption baseline.
- * Prints one JSON line with the three ports, answers `cpu` lines with its CPU time (µs), and
- * exits when stdin closes.
+ * Prints one JSON line with the three ports and exits when stdin closes (bench/main.ts reads
+ * its CPU time from /proc).
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { createInterface } from 'node:readline';
 import { listen, silentLogger } from 'common';
 import { handleEchoConnection } from 'tcp-server';
 import { GREETING, createTlsEchoServer } from '../src/index.ts';
@@ -41,9 +40,5 @@ for (const [name, server] of Object.entries(servers)) {
   ports[name] = Number(address.split(':').pop());
 }
 process.stdout.write(`${JSON.stringify(ports)}\n`);
-// Each `cpu` line on stdin is answered with this process's CPU time so far, in µs.
-createInterface({ input: process.stdin }).on('line', () => {
-  const { user, system } = process.cpuUsage();
-  process.stdout.write(`${user + system}\n`);
-});
+process.stdin.resume();
 process.stdin.on('end', () => process.exit(0));

@@ -4,67 +4,39 @@
  * Cases: echo throughput at 16 B / 1 KiB / 64 KiB over 32 connections, memory per idle
  * connection with 10,000 connections, and the bare parser.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { createInterface, type Interface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { Bench, pinnedCommand, pinSelf } from 'common/bench';
+import { Bench, pinnedCommand, pinSelf, processCpuMs } from 'common/bench';
+import { spawnMain } from 'common/harness';
 import { closeClients, openClients, runEcho } from './load.ts';
 import { netlabParser, prebuilt, wsParser } from './parser.ts';
 
 const SERVER = fileURLToPath(new URL('./server.ts', import.meta.url));
-const TSX = createRequire(import.meta.url).resolve('tsx');
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 const IDLE_CONNECTIONS = Number(process.env.BENCH_IDLE ?? 10_000);
-/** USER_HZ: /proc CPU times are in clock ticks of 1/100 s on Linux. */
-const CLOCK_TICKS = 100;
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 2_000);
 
 interface ServerProcess {
   port: number;
-  child: ChildProcess;
-  /** User + system CPU time the server has used, in seconds (/proc/PID/stat). */
+  /** User + system CPU time the server has used, in seconds. */
   cpu(): number;
   /** GC in the server, then its RSS and heap, in bytes. */
   memory(): Promise<{ rss: number; heap: number }>;
-  stop(): Promise<void>;
+  stop(): Promise<unknown>;
 }
 
 async function startServer(kind: 'netlab' | 'ws'): Promise<ServerProcess> {
-  const [cmd, ...prefix] = [...pinnedCommand(0), process.execPath];
-  const child = spawn(cmd!, [...prefix, '--expose-gc', '--import', TSX, SERVER, kind], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const lines: Interface = createInterface({ input: child.stdout! });
-  const next = (prefixText: string): Promise<string> =>
-    new Promise((resolve) => {
-      const onLine = (line: string): void => {
-        if (!line.startsWith(prefixText)) return;
-        lines.off('line', onLine);
-        resolve(line);
-      };
-      lines.on('line', onLine);
-    });
-  const port = Number((await next('port ')).split(' ')[1]);
+  const proc = spawnMain(SERVER, [kind], { prefix: pinnedCommand(0), nodeArgs: ['--expose-gc'] });
+  const port = Number((await proc.stdout.waitFor(/^port /, 20_000)).split(' ')[1]);
   return {
     port,
-    child,
-    cpu() {
-      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-    },
+    cpu: () => processCpuMs(proc.child.pid!) / 1000,
     async memory() {
-      const reply = next('rss ');
-      child.stdin!.write('rss\n');
+      const reply = proc.stdout.waitForNext(/^rss /);
+      proc.child.stdin!.write('rss\n');
       const [, rss, heap] = (await reply).split(' ');
       return { rss: Number(rss), heap: Number(heap) };
     },
-    async stop() {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGKILL');
-      await exited;
-    },
+    stop: () => proc.stop('SIGKILL'),
   };
 }
 
