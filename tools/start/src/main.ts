@@ -134,6 +134,10 @@ async function main(): Promise<void> {
     );
   }
   const up = running.filter((r) => r.state === 'listening').length;
+  if (up === 0) {
+    process.stdout.write(`\n0/${running.length} servers running.\n`);
+    process.exit(1);
+  }
   process.stdout.write(`\n${up}/${running.length} servers running. Ctrl-C stops them all.\n\n`);
 
   const stop = async (reason: string): Promise<void> => {

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -61,7 +62,12 @@ describe('pnpm start (supervisor)', () => {
     });
 
     const sup = spawnMain(MAIN, [], { env: { NETLAB_ROOT: root } });
-    teardown.add(sup, () => sup.stop('SIGKILL').catch(() => undefined));
+    // The servers run in their own process groups (so a terminal's Ctrl-C reaches only the
+    // supervisor): if the test fails before SIGTERM, kill them too, or they outlive the run.
+    teardown.add(sup, async (s) => {
+      spawnSync('pkill', ['-KILL', '-P', String(s.child.pid)]);
+      await s.stop('SIGKILL').catch(() => undefined);
+    });
     await sup.stdout.waitFor('Ctrl-C stops them all', 20_000);
 
     const row = (name: string): string =>
@@ -76,5 +82,19 @@ describe('pnpm start (supervisor)', () => {
     expect(await sup.stop('SIGTERM', 10_000)).toBe(0);
     expect(sup.stdout.text).toMatch(/\[good\].*closed/);
     expect(sup.stdout.text).toContain('all servers stopped');
+  });
+});
+
+describe('pnpm start when nothing can start', () => {
+  it('says 0/N running and exits 1 instead of waiting for Ctrl-C', async () => {
+    const blocker = createServer();
+    teardown.add(blocker, () => new Promise((r) => blocker.close(r)));
+    const busy = Number((await listen(blocker, { host: '127.0.0.1', port: 0 })).split(':')[1]);
+    const root = workspace({ clash: { port: busy, args: ['--port', String(busy)] } });
+    const sup = spawnMain(MAIN, [], { env: { NETLAB_ROOT: root } });
+    teardown.add(sup, (s) => s.stop('SIGKILL').catch(() => undefined));
+    expect(await sup.exited).toBe(1);
+    expect(sup.stdout.text).toContain('0/1 servers running.');
+    expect(sup.stdout.text).not.toContain('Ctrl-C');
   });
 });
