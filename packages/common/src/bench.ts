@@ -249,7 +249,8 @@ export class Bench {
       node: process.version,
       machine: {
         cpu: cpus[0]?.model.trim() ?? 'unknown',
-        cores: os.availableParallelism(),
+        // os.cpus(), not availableParallelism(): the latter follows this process's CPU affinity (pinSelf).
+        cores: os.cpus().length,
         memoryGiB: Math.round(os.totalmem() / 1024 ** 3),
         platform: `${os.platform()} ${os.release()}`,
       },

@@ -34,13 +34,14 @@ export function renderReport(
 }
 
 /**
- * A horizontal bar chart of every case's median ratios (each labelled with its metric when it
- * is not the case's primary one), with a rule at 1.0 (parity).
+ * A horizontal bar chart of every case's median ratios, each labelled with its metric (so
+ * that "lower is better" metrics such as bytes or CPU per operation read right), with a rule
+ * at 1.0 (parity).
  */
 export async function ratioChartSvg(file: BenchFile): Promise<string | undefined> {
   const values = file.cases.flatMap((c) =>
     c.ratios.map((r) => ({
-      label: `${c.name}: ${r.of} / ${r.to}${r.metric !== undefined && r.metric !== c.primary ? ` (${r.metric})` : ''}`,
+      label: `${c.name}: ${r.of} / ${r.to} (${r.metric ?? c.primary})`,
       ratio: Number(r.median.toFixed(3)),
     })),
   );
@@ -59,19 +60,12 @@ export async function ratioChartSvg(file: BenchFile): Promise<string | undefined
         range: 'height',
         padding: 0.2,
       },
-      {
-        name: 'x',
-        type: 'linear',
-        domain: { data: 'ratios', field: 'ratio' },
-        domainMin: 0,
-        range: 'width',
-        nice: true,
-        zero: true,
-      },
+      xScale(values.map((v) => v.ratio)),
     ],
     axes: [
-      { orient: 'bottom', scale: 'x', title: 'ratio (×)' },
-      { orient: 'left', scale: 'y', labelLimit: 260 },
+      { orient: 'bottom', scale: 'x', title: 'ratio (×)', tickCount: 6 },
+      // labelLimit 0 = no limit: without a canvas, Vega over-estimates text width and cuts early.
+      { orient: 'left', scale: 'y', labelLimit: 0 },
     ],
     marks: [
       {
@@ -81,7 +75,7 @@ export async function ratioChartSvg(file: BenchFile): Promise<string | undefined
           enter: {
             y: { scale: 'y', field: 'label' },
             height: { scale: 'y', band: 1 },
-            x: { scale: 'x', value: 0 },
+            x: { value: 0 }, // the plot's left edge (also right for a log axis)
             x2: { scale: 'x', field: 'ratio' },
             // One colour: whether above 1 is good depends on the metric (rates vs CPU per op).
             fill: { value: '#4c78a8' },
@@ -121,4 +115,18 @@ export async function ratioChartSvg(file: BenchFile): Promise<string | undefined
   } finally {
     view.finalize();
   }
+}
+
+/**
+ * The x scale: linear from 0 when the ratios are of one magnitude; logarithmic when they span
+ * more than 20× (a 1,000× win next to 1.1× ones would flatten every other bar).
+ */
+function xScale(ratios: readonly number[]): vega.Scale {
+  const max = Math.max(1, ...ratios);
+  const min = Math.min(1, ...ratios.filter((r) => r > 0));
+  if (max / min > 20) {
+    return { name: 'x', type: 'log', domain: [min / 1.5, max * 1.8], range: 'width' };
+  }
+  // Headroom for the value printed after the longest bar.
+  return { name: 'x', type: 'linear', domain: [0, max * 1.18], range: 'width', nice: true };
 }

@@ -51,7 +51,7 @@ describe('bench report', () => {
   it('draws the ratios as an SVG bar chart', async () => {
     const svg = await ratioChartSvg(file);
     expect(svg).toMatch(/^<svg/);
-    expect(svg).toContain('echo 16 B: netlab / ws');
+    expect(svg).toContain('echo 16 B: netlab / ws (msgs/s)');
     expect(svg).toContain('1.20×');
     expect(svg).toContain('echo 16 B: netlab / ws (server µs/msg)');
   });
