@@ -437,3 +437,4 @@ function preview(buf: Buffer): string {
 }
 
 export { formatAddress };
+export { byteByByte, chunkAt, everySplit, randomChunks, seeded, splitAt } from './chunking.ts';

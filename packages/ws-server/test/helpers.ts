@@ -135,30 +135,5 @@ export async function openRaw(
   return ws;
 }
 
-/** Seeded PRNG (mulberry32) for reproducible random chunkings. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Splits `buf` into chunks: at one index, byte by byte, or randomly. */
-export function splitAt(buf: Buffer, index: number): Buffer[] {
-  return [buf.subarray(0, index), buf.subarray(index)];
-}
-
-export function randomChunks(buf: Buffer, rand: () => number, maxChunk = 7): Buffer[] {
-  const out: Buffer[] = [];
-  let i = 0;
-  while (i < buf.length) {
-    const n = 1 + Math.floor(rand() * maxChunk);
-    out.push(buf.subarray(i, i + n));
-    i += n;
-  }
-  return out;
-}
+// Ways of cutting a stream, shared with every package's decoder tests.
+export { randomChunks, seeded, splitAt } from 'common/harness';
