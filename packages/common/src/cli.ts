@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { CliError } from './errors.ts';
+import { CliError, HelpRequested } from './errors.ts';
 
 /** The option table accepted by `node:util` `parseArgs`. */
 export type OptionTable = NonNullable<ParseArgsConfig['options']>;
@@ -43,10 +43,6 @@ export interface ParsedServerArgs<T extends OptionTable> {
   server: ServerArgs;
   /** Raw values of the package-specific flags (validate them with {@link intFlag} & co.). */
   values: ReturnType<typeof parseArgs<{ options: T; strict: true }>>['values'];
-  positionals: string[];
-  /** True when `--help` was given: print {@link ParsedServerArgs.help} and exit 0. */
-  helpRequested: boolean;
-  help: string;
 }
 
 /**
@@ -54,8 +50,11 @@ export interface ParsedServerArgs<T extends OptionTable> {
  * resolves the common flags: `--host`/`HOST`, `--port`/`PORT` (flag wins over env),
  * `--shutdown-timeout` (ms, default 5000), `--log-level`/`LOG_LEVEL` (default `info`).
  *
+ * @throws {HelpRequested} for `-h`/`--help` (the usage text plus the common flags;
+ *   {@link runMain} prints it and exits 0).
  * @throws {CliError} `ERR_UNKNOWN_FLAG` for a flag the server does not have,
- *   `ERR_INVALID_ARG_VALUE` for a bad value; the message names the flag.
+ *   `ERR_INVALID_ARG_VALUE` for a bad value or an argument a server does not take; the message
+ *   names the flag.
  */
 export function parseServerArgs<T extends OptionTable = Record<never, never>>(
   opts: ParseServerArgsOptions<T>,
@@ -63,6 +62,8 @@ export function parseServerArgs<T extends OptionTable = Record<never, never>>(
   const options = { ...SERVER_OPTIONS, ...(opts.options ?? {}) } as OptionTable;
   const parsed = parseFlags(opts.argv, options);
   const v = parsed.values as Record<string, string | boolean | undefined>;
+  if (v.help === true) throw new HelpRequested(serverHelp(opts.usage, opts.defaultPort));
+  rejectPositionals(parsed.positionals);
   const host = stringFlag('--host', v.host) ?? opts.env.HOST ?? '127.0.0.1';
   if (host === '') throw new CliError('ERR_INVALID_ARG_VALUE', '--host must not be empty');
   const portText = stringFlag('--port', v.port) ?? opts.env.PORT;
@@ -85,10 +86,33 @@ export function parseServerArgs<T extends OptionTable = Record<never, never>>(
   return {
     server: { host, port, shutdownTimeout, logLevel },
     values: parsed.values as ParsedServerArgs<T>['values'],
-    positionals: parsed.positionals,
-    helpRequested: v.help === true,
-    help: `${opts.usage.trimEnd()}\n\nCommon options:\n  --host HOST              interface to bind (env HOST, default 127.0.0.1)\n  --port N                 port, 0 = ephemeral (env PORT, default ${opts.defaultPort})\n  --shutdown-timeout MS    graceful shutdown limit (default 5000)\n  --log-level LEVEL        fatal|error|warn|info|debug|trace|silent (env LOG_LEVEL, default info)\n  -h, --help               this text\n`,
   };
+}
+
+function serverHelp(usage: string, defaultPort: number): string {
+  return `${usage.trimEnd()}
+
+Common options:
+  --host HOST              interface to bind (env HOST, default 127.0.0.1)
+  --port N                 port, 0 = ephemeral (env PORT, default ${defaultPort})
+  --shutdown-timeout MS    graceful shutdown limit (default 5000)
+  --log-level LEVEL        fatal|error|warn|info|debug|trace|silent (env LOG_LEVEL, default info)
+  -h, --help               this text
+`;
+}
+
+/**
+ * Refuses arguments a command does not take (`tcp-server 8124` instead of `--port 8124`).
+ *
+ * @throws {CliError} `ERR_INVALID_ARG_VALUE` naming the first one.
+ */
+export function rejectPositionals(positionals: readonly string[]): void {
+  if (positionals.length > 0) {
+    throw new CliError(
+      'ERR_INVALID_ARG_VALUE',
+      `unexpected argument '${positionals[0]}' (see --help)`,
+    );
+  }
 }
 
 /**

@@ -23,3 +23,15 @@ export class NetlabError extends Error {
 export class CliError extends NetlabError {
   readonly exitCode = 2;
 }
+
+/**
+ * Thrown by {@link parseServerArgs} for `--help`: not a failure, a way out of the parse that
+ * keeps parsing free of `process.exit`. {@link runMain} prints `text` on stdout and exits 0.
+ */
+export class HelpRequested extends NetlabError {
+  readonly exitCode = 0;
+
+  constructor(readonly text: string) {
+    super('HELP_REQUESTED', 'help requested');
+  }
+}

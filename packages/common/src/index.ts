@@ -1,7 +1,8 @@
-export { NetlabError, CliError } from './errors.ts';
+export { NetlabError, CliError, HelpRequested } from './errors.ts';
 export {
   parseServerArgs,
   parseFlags,
+  rejectPositionals,
   intFlag,
   bytesFlag,
   choiceFlag,

@@ -1,6 +1,6 @@
 import type { Server, Socket } from 'node:net';
 import { formatAddress } from './address.ts';
-import { CliError } from './errors.ts';
+import { CliError, HelpRequested } from './errors.ts';
 import type { Logger } from './logger.ts';
 import { prepareSocketPath } from './unix-socket.ts';
 
@@ -186,6 +186,10 @@ const CONNECT_ERRORS: Record<string, string> = {
 export function runMain(name: string, main: () => Promise<void>): void {
   main().catch((err: unknown) => {
     const e = err as NodeJS.ErrnoException & { address?: string; port?: number };
+    if (err instanceof HelpRequested) {
+      process.stdout.write(err.text);
+      process.exit(0);
+    }
     if (err instanceof CliError) {
       process.stderr.write(`${name}: ${err.message}\n`);
       process.exit(err.exitCode);

@@ -3,6 +3,7 @@ import {
   bytesFlag,
   choiceFlag,
   CliError,
+  HelpRequested,
   intFlag,
   parseFlags,
   parseServerArgs,
@@ -69,18 +70,30 @@ describe('parseServerArgs', () => {
   it('returns package flags and positionals, and drops the -- pnpm passes through', () => {
     const parsed = parseServerArgs({
       ...base,
-      argv: ['--', '--framing', 'line', 'extra'],
+      argv: ['--', '--framing', 'line'],
       options: { framing: { type: 'string' } },
     });
     expect(parsed.values.framing).toBe('line');
-    expect(parsed.positionals).toEqual(['extra']);
   });
 
-  it('reports --help and builds a help text with the common flags', () => {
-    const parsed = parseServerArgs({ ...base, argv: ['-h'] });
-    expect(parsed.helpRequested).toBe(true);
-    expect(parsed.help).toContain('--port N');
-    expect(parsed.help).toContain('default 8124');
+  it('refuses an argument a server does not take, naming it', () => {
+    const err = cliError(() => parseServerArgs({ ...base, argv: ['8124'] }));
+    expect(err.message).toBe("unexpected argument '8124' (see --help)");
+  });
+
+  it('--help throws HelpRequested (exit 0) with the usage and the common flags', () => {
+    let thrown: unknown;
+    try {
+      parseServerArgs({ ...base, argv: ['-h', '--port', 'not-checked'] });
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeInstanceOf(HelpRequested);
+    const help = thrown as HelpRequested;
+    expect(help.exitCode).toBe(0);
+    expect(help.text).toMatch(/^usage: x\n/);
+    expect(help.text).toContain('--port N');
+    expect(help.text).toContain('default 8124');
   });
 });
 

@@ -83,10 +83,6 @@ function serverMain(argv: string[]): Promise<void> | void {
       'proxy-allow': { type: 'string' },
     },
   });
-  if (args.helpRequested) {
-    process.stdout.write(args.help);
-    return;
-  }
   const v = args.values;
   const ms = (name: string, value: string | undefined, def: number, min = 0): number =>
     intFlag(name, value, { min, max: MAX_TIMEOUT, default: def });

@@ -107,10 +107,6 @@ async function serverMain(argv: readonly string[]): Promise<void> {
       'max-connections': { type: 'string' },
     },
   });
-  if (args.helpRequested) {
-    process.stdout.write(args.help);
-    return;
-  }
   const v = args.values;
   const codec = codecFlags(v);
   const idleTimeout = intFlag('--idle-timeout', v['idle-timeout'], {

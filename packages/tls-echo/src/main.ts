@@ -10,6 +10,7 @@ import {
   intFlag,
   parseFlags,
   parseServerArgs,
+  rejectPositionals,
   runMain,
   serve,
 } from 'common';
@@ -76,12 +77,7 @@ async function serverMain(argv: string[]): Promise<void> {
       'handshake-timeout': { type: 'string' },
     },
   });
-  if (args.helpRequested) {
-    process.stdout.write(args.help);
-    return;
-  }
   const { values } = args;
-  rejectPositionals(args.positionals);
   const idleTimeout = intFlag('--idle-timeout', values['idle-timeout'], {
     min: 0,
     max: MAX_TIMEOUT_MS,
@@ -254,9 +250,4 @@ function formatConnectionInfo(info: TlsConnectionInfo): string {
     );
   }
   return `${lines.join('\n')}\n`;
-}
-
-function rejectPositionals(positionals: string[]): void {
-  if (positionals.length > 0)
-    throw new CliError('ERR_INVALID_ARG_VALUE', `unexpected argument '${positionals[0]}'`);
 }

@@ -48,12 +48,6 @@ async function serverMain(argv: string[]): Promise<void> {
       'allowed-origin': { type: 'string', multiple: true },
     },
   });
-  if (args.helpRequested) {
-    process.stdout.write(args.help);
-    return;
-  }
-  if (args.positionals.length > 0)
-    throw new CliError('ERR_INVALID_ARG_VALUE', `unexpected argument '${args.positionals[0]}'`);
   const v = args.values;
   const heartbeatInterval = intFlag('--heartbeat', v.heartbeat, {
     min: 0,
