@@ -2,12 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FixedDecoder, encodeFixed, stripFixedPadding } from '../src/protocol/fixed.ts';
 import {
-  byteByByte,
   chunkAt,
   cutsArb,
   decodeAll,
   decodeUntilError,
-  everySplit,
+  itDecodesInAnyChunking,
   text,
 } from './chunking.ts';
 
@@ -15,20 +14,11 @@ const FIXTURE = Buffer.from('abcdefghijkl'); // three 4-byte records
 const EXPECTED = ['abcd', 'efgh', 'ijkl'];
 
 describe('FixedDecoder', () => {
-  it('decodes records of frameSize bytes', () => {
-    expect(text(decodeAll(new FixedDecoder({ frameSize: 4 }), [FIXTURE]))).toEqual(EXPECTED);
-  });
-
-  it('decodes the same stream split at every byte boundary', () => {
-    for (const chunks of everySplit(FIXTURE))
-      expect(text(decodeAll(new FixedDecoder({ frameSize: 4 }), chunks))).toEqual(EXPECTED);
-  });
-
-  it('decodes the same stream one byte at a time', () => {
-    expect(text(decodeAll(new FixedDecoder({ frameSize: 4 }), byteByByte(FIXTURE)))).toEqual(
-      EXPECTED,
-    );
-  });
+  itDecodesInAnyChunking(
+    () => new FixedDecoder({ frameSize: 4 }),
+    FIXTURE,
+    EXPECTED.map((r) => Buffer.from(r)),
+  );
 
   it('round-trips random records in random chunks', () => {
     fc.assert(

@@ -13,6 +13,7 @@ import {
   decodeAll,
   decodeUntilError,
   everySplit,
+  itDecodesInAnyChunking,
   text,
 } from './chunking.ts';
 
@@ -24,26 +25,7 @@ const FIXTURE = Buffer.from(
 const EXPECTED = ['hello', '', '床前明月光'].map((s) => Buffer.from(s, 'utf8'));
 
 describe('LengthPrefixedDecoder', () => {
-  it('decodes 4-byte big-endian length-prefixed payloads', () => {
-    expect(decodeAll(new LengthPrefixedDecoder(), [FIXTURE])).toEqual(EXPECTED);
-  });
-
-  it('decodes the same stream split at every byte boundary', () => {
-    for (const chunks of everySplit(FIXTURE))
-      expect(decodeAll(new LengthPrefixedDecoder(), chunks)).toEqual(EXPECTED);
-  });
-
-  it('decodes the same stream one byte at a time (the header split across chunks too)', () => {
-    expect(decodeAll(new LengthPrefixedDecoder(), byteByByte(FIXTURE))).toEqual(EXPECTED);
-  });
-
-  it('decodes the same stream in random chunks', () => {
-    fc.assert(
-      fc.property(cutsArb, (cuts) => {
-        expect(decodeAll(new LengthPrefixedDecoder(), chunkAt(FIXTURE, cuts))).toEqual(EXPECTED);
-      }),
-    );
-  });
+  itDecodesInAnyChunking(() => new LengthPrefixedDecoder(), FIXTURE, EXPECTED);
 
   it('round-trips random payloads in random chunks', () => {
     fc.assert(

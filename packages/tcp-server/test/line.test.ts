@@ -3,12 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { FramingError } from '../src/errors.ts';
 import { LineDecoder, encodeLine } from '../src/protocol/line.ts';
 import {
-  byteByByte,
   chunkAt,
   cutsArb,
   decodeAll,
   decodeUntilError,
   everySplit,
+  itDecodesInAnyChunking,
   text,
 } from './chunking.ts';
 
@@ -16,26 +16,8 @@ const FIXTURE = Buffer.from('hello\nworld\r\n\n\r\n床前明月光\n', 'utf8');
 const EXPECTED = ['hello', 'world', '', '', '床前明月光'].map((s) => Buffer.from(s, 'utf8'));
 
 describe('LineDecoder', () => {
-  it('decodes lines, stripping \\n and a \\r before it', () => {
-    expect(decodeAll(new LineDecoder(), [FIXTURE])).toEqual(EXPECTED);
-  });
-
-  it('decodes the same stream split at every byte boundary (a UTF-8 character split too)', () => {
-    for (const chunks of everySplit(FIXTURE))
-      expect(decodeAll(new LineDecoder(), chunks)).toEqual(EXPECTED);
-  });
-
-  it('decodes the same stream one byte at a time', () => {
-    expect(decodeAll(new LineDecoder(), byteByByte(FIXTURE))).toEqual(EXPECTED);
-  });
-
-  it('decodes the same stream in random chunks', () => {
-    fc.assert(
-      fc.property(cutsArb, (cuts) => {
-        expect(decodeAll(new LineDecoder(), chunkAt(FIXTURE, cuts))).toEqual(EXPECTED);
-      }),
-    );
-  });
+  // Lines end with \n; a \r before it is stripped.
+  itDecodesInAnyChunking(() => new LineDecoder(), FIXTURE, EXPECTED);
 
   it('round-trips random messages through encodeLine in random chunks', () => {
     const message = fc
