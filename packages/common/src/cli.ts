@@ -125,13 +125,23 @@ export function rejectPositionals(positionals: readonly string[]): void {
 export function parseFlags<T extends OptionTable>(
   argv: readonly string[],
   options: T,
+  opts: { usage?: string } = {},
 ): ReturnType<typeof parseArgs<{ options: T; strict: true; allowPositionals: true }>> {
   const args = argv[0] === '--' ? argv.slice(1) : [...argv];
+  const table: OptionTable =
+    opts.usage === undefined ? options : { ...options, help: { type: 'boolean', short: 'h' } };
+  let parsed;
   try {
-    return parseArgs({ args, options, strict: true, allowPositionals: true });
+    parsed = parseArgs({ args, options: table, strict: true, allowPositionals: true });
   } catch (err) {
     throw toCliError(err);
   }
+  if (opts.usage !== undefined && (parsed.values as { help?: boolean }).help === true) {
+    throw new HelpRequested(`${opts.usage.trimEnd()}\n`);
+  }
+  return parsed as ReturnType<
+    typeof parseArgs<{ options: T; strict: true; allowPositionals: true }>
+  >;
 }
 
 /** Turns a `parseArgs` error into a one-line {@link CliError} that names the flag. */

@@ -129,6 +129,13 @@ describe('flag validators', () => {
     );
   });
 
+  it('parseFlags with a usage: -h throws HelpRequested with it; without one, -h is unknown', () => {
+    expect(() => parseFlags(['-h'], {}, { usage: 'usage: client URL' })).toThrow(
+      expect.objectContaining({ exitCode: 0, text: 'usage: client URL\n' }),
+    );
+    expect(cliError(() => parseFlags(['--help'], {})).code).toBe('ERR_UNKNOWN_FLAG');
+  });
+
   it('parseFlags: a missing value names the flag in one line', () => {
     const err = cliError(() =>
       parseFlags(['--max-sockets'], { 'max-sockets': { type: 'string' } }),

@@ -136,24 +136,23 @@ function serverMain(argv: string[]): Promise<void> | void {
 }
 
 async function clientMain(argv: string[]): Promise<void> {
-  const { values: v, positionals } = parseFlags(argv, {
-    verbose: { type: 'boolean', short: 'v' },
-    request: { type: 'string', short: 'X' },
-    data: { type: 'string', short: 'd' },
-    header: { type: 'string', short: 'H', multiple: true },
-    'expect-continue': { type: 'boolean' },
-    upgrade: { type: 'string' },
-    'connect-to': { type: 'string' },
-    'no-agent': { type: 'boolean' },
-    concurrency: { type: 'string' },
-    requests: { type: 'string' },
-    'max-sockets': { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (v.help === true) {
-    process.stdout.write(`${CLIENT_USAGE}\n`);
-    return;
-  }
+  const { values: v, positionals } = parseFlags(
+    argv,
+    {
+      verbose: { type: 'boolean', short: 'v' },
+      request: { type: 'string', short: 'X' },
+      data: { type: 'string', short: 'd' },
+      header: { type: 'string', short: 'H', multiple: true },
+      'expect-continue': { type: 'boolean' },
+      upgrade: { type: 'string' },
+      'connect-to': { type: 'string' },
+      'no-agent': { type: 'boolean' },
+      concurrency: { type: 'string' },
+      requests: { type: 'string' },
+      'max-sockets': { type: 'string' },
+    },
+    { usage: CLIENT_USAGE },
+  );
   if (positionals.length !== 1)
     throw new CliError('ERR_MISSING_ARGS', 'client needs exactly one URL (see --help)');
   let url: URL;

@@ -141,16 +141,15 @@ async function serverMain(argv: readonly string[]): Promise<void> {
 }
 
 async function clientMain(argv: readonly string[]): Promise<void> {
-  const { values } = parseFlags(argv, {
-    ...CODEC_FLAGS,
-    host: { type: 'string' },
-    port: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (values.help === true) {
-    process.stdout.write(`${CLIENT_USAGE}\n`);
-    return;
-  }
+  const { values } = parseFlags(
+    argv,
+    {
+      ...CODEC_FLAGS,
+      host: { type: 'string' },
+      port: { type: 'string' },
+    },
+    { usage: CLIENT_USAGE },
+  );
   const codec = codecFlags(values);
   const port = intFlag('--port', values.port, { min: 1, max: 65_535, default: DEFAULT_PORT });
   const target = values.path === undefined ? `${values.host ?? '127.0.0.1'}:${port}` : values.path;

@@ -133,23 +133,22 @@ async function serverMain(argv: string[]): Promise<void> {
 }
 
 async function clientMain(argv: string[]): Promise<void> {
-  const { values, positionals } = parseFlags(argv, {
-    host: { type: 'string' },
-    port: { type: 'string' },
-    servername: { type: 'string' },
-    cert: { type: 'string' },
-    key: { type: 'string' },
-    ca: { type: 'string' },
-    'no-client-cert': { type: 'boolean' },
-    'no-ca': { type: 'boolean' },
-    insecure: { type: 'boolean' },
-    timeout: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (values.help === true) {
-    process.stdout.write(`${CLIENT_USAGE}\n`);
-    return;
-  }
+  const { values, positionals } = parseFlags(
+    argv,
+    {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      servername: { type: 'string' },
+      cert: { type: 'string' },
+      key: { type: 'string' },
+      ca: { type: 'string' },
+      'no-client-cert': { type: 'boolean' },
+      'no-ca': { type: 'boolean' },
+      insecure: { type: 'boolean' },
+      timeout: { type: 'string' },
+    },
+    { usage: CLIENT_USAGE },
+  );
   rejectPositionals(positionals);
   const port = intFlag('--port', values.port, { min: 1, max: 65_535, default: DEFAULT_PORT });
   const timeout = intFlag('--timeout', values.timeout, {

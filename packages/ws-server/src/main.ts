@@ -89,16 +89,15 @@ async function serverMain(argv: string[]): Promise<void> {
 }
 
 async function clientMain(argv: string[]): Promise<void> {
-  const { values, positionals } = parseFlags(argv, {
-    binary: { type: 'boolean' },
-    protocol: { type: 'string', multiple: true },
-    'max-payload': { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (values.help === true) {
-    process.stdout.write(`${CLIENT_USAGE}\n`);
-    return;
-  }
+  const { values, positionals } = parseFlags(
+    argv,
+    {
+      binary: { type: 'boolean' },
+      protocol: { type: 'string', multiple: true },
+      'max-payload': { type: 'string' },
+    },
+    { usage: CLIENT_USAGE },
+  );
   const url = positionals[0];
   if (url === undefined || positionals.length > 1)
     throw new CliError('ERR_MISSING_ARGS', 'client needs exactly one URL (see --help)');
