@@ -1,4 +1,32 @@
-export { NetlabError, CliError, HelpRequested } from './errors.ts';
+export {
+  NetlabError,
+  CliError,
+  HelpRequested,
+  InvalidArgumentError,
+  ServerStateError,
+  ConnectTimeoutError,
+  AddressInUseError,
+  UnreachableError,
+  type CliErrorCode,
+  type InvalidArgumentCode,
+  type ServerStateCode,
+  type ConnectTimeoutCode,
+  type UnreachableCode,
+} from './errors.ts';
+export { validateInteger, validateOneOf, type IntegerBounds } from './validate.ts';
+export {
+  resolveLimits,
+  readLimitFlags,
+  limitFlags,
+  limitsHelp,
+  flagName,
+  formatSize,
+  type Limit,
+  type LimitTable,
+  type LimitUnit,
+  type LimitValues,
+  type LimitOptions,
+} from './limits.ts';
 export {
   parseServerArgs,
   parseFlags,
@@ -23,13 +51,25 @@ export {
 } from './logger.ts';
 export { formatAddress, boundPort } from './address.ts';
 export {
+  isDatagram,
+  type NetlabServer,
+  type Listenable,
+  type OpenConnections,
+} from './server-contract.ts';
+export { ConnectionTracker } from './connections.ts';
+export { listeningMessage, parseListeningLine } from './listening.ts';
+export {
   serve,
   runMain,
+  exitCodeFor,
   listen,
-  trackConnections,
+  closeServer,
   type ServeOptions,
   type RunningServer,
-  type ConnectionTracker,
   type ListenTarget,
+  type RunMainOptions,
+  type ErrorClass,
 } from './lifecycle.ts';
+export { awaitConnect, type AwaitConnectOptions } from './connect.ts';
 export { prepareSocketPath } from './unix-socket.ts';
+export { closeIdleHttpConnections, HTTP_DRAIN_POLL_MS } from './http-drain.ts';

@@ -1,61 +1,29 @@
-import type { Server, Socket } from 'node:net';
+import type { Socket as DgramSocket } from 'node:dgram';
+import type { Server } from 'node:net';
 import { formatAddress } from './address.ts';
 import { CliError, HelpRequested } from './errors.ts';
+import { listeningMessage } from './listening.ts';
 import type { Logger } from './logger.ts';
+import { isDatagram, type Listenable, type NetlabServer } from './server-contract.ts';
 import { prepareSocketPath } from './unix-socket.ts';
 
-/** The open sockets of a server, kept up to date as they connect and close. */
-export interface ConnectionTracker {
-  readonly sockets: ReadonlySet<Socket>;
-  readonly size: number;
-  /** Destroys every open socket (the last step of a shutdown). Returns how many there were. */
-  destroyAll(): number;
-}
-
-/**
- * Tracks every socket a server accepts (the raw TCP socket, also for TLS and for HTTP
- * connections that were upgraded away from `node:http`). Attach before `listen`.
- */
-export function trackConnections(server: Server): ConnectionTracker {
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
-  return {
-    sockets,
-    get size() {
-      return sockets.size;
-    },
-    destroyAll() {
-      // A socket can be destroyed and not yet have emitted 'close' (the server counts it as
-      // gone already): only count the ones this call really cuts.
-      let n = 0;
-      for (const socket of sockets) {
-        if (!socket.destroyed) n += 1;
-        socket.destroy();
-      }
-      return n;
-    },
-  };
-}
-
+/** Where a server listens: host and port, or a Unix domain socket path. */
 export interface ListenTarget {
   host: string;
   port: number;
   /**
-   * Listen on this Unix domain socket path instead of host/port. {@link serve} first removes a
-   * stale socket file left by a dead process (see {@link prepareSocketPath}).
+   * Listen on this Unix domain socket path instead of host/port (TCP servers only). {@link serve}
+   * first removes a stale socket file left by a dead process (see `prepareSocketPath`).
    */
   path?: string;
 }
 
 /**
- * `server.listen()` as a promise: resolves with the bound address (`host:port` or the socket
- * path) once `listening` fired, rejects with the `error` event's error (`EADDRINUSE`,
- * `EACCES`, `EADDRNOTAVAIL`) otherwise.
+ * `server.listen()` (or, for UDP, `socket.bind()`) as a promise: resolves with the bound address
+ * (`host:port` or the socket path) once `listening` fired, rejects with the `error` event's error
+ * (`EADDRINUSE`, `EACCES`, `EADDRNOTAVAIL`) otherwise.
  */
-export function listen(server: Server, target: ListenTarget): Promise<string> {
+export function listen(server: Listenable, target: ListenTarget): Promise<string> {
   return new Promise((resolve, reject) => {
     const onError = (err: Error): void => {
       server.off('listening', onListening);
@@ -67,28 +35,40 @@ export function listen(server: Server, target: ListenTarget): Promise<string> {
     };
     server.once('error', onError);
     server.once('listening', onListening);
-    if (target.path !== undefined) server.listen(target.path);
+    if (isDatagram(server)) server.bind({ port: target.port, address: target.host });
+    else if (target.path !== undefined) server.listen(target.path);
     else server.listen(target.port, target.host);
   });
 }
 
+/**
+ * Stops accepting: `server.close()` for TCP (resolves once every connection has closed, as
+ * Node's does), `socket.close()` for UDP (resolves at once: no connections).
+ */
+export function closeServer(server: Listenable): Promise<void> {
+  return new Promise((resolve) => {
+    if (isDatagram(server)) {
+      try {
+        (server as DgramSocket).close(() => resolve());
+      } catch {
+        resolve(); // already closed (ERR_SOCKET_DGRAM_NOT_RUNNING)
+      }
+      return;
+    }
+    (server as Server).close(() => resolve());
+  });
+}
+
+/** Options of {@link serve}: where to listen, plus what every server's `main.ts` passes. */
 export interface ServeOptions extends ListenTarget {
   /** Package name for log lines and errors, e.g. `tcp-server`. */
   name: string;
   logger: Logger;
-  /** URL scheme for the `listening` line (`http`, `ws`, `tls` …); omitted: plain `host:port`. */
-  scheme?: string;
   /** Graceful shutdown limit in ms; what is still open after it is destroyed. Default 5000. */
   shutdownTimeout?: number;
-  /**
-   * Asks open connections to finish (WebSocket close 1001, HTTP `Connection: close`, TCP
-   * half-close). Called once, after the server stopped accepting; the `AbortSignal` aborts at
-   * the shutdown deadline. The process exits once every connection has closed or the deadline
-   * passed, whichever comes first.
-   */
-  drain?: (signal: AbortSignal) => void | Promise<void>;
 }
 
+/** A server {@link serve} started. */
 export interface RunningServer {
   /** `host:port` or the Unix socket path the server is bound to. */
   address: string;
@@ -97,15 +77,16 @@ export interface RunningServer {
 }
 
 /**
- * Runs a server as a program, the way every package's `main.ts` does: listen, log exactly one
- * `listening on …` line with the real bound address, and on SIGINT/SIGTERM shut down
- * gracefully (stop accepting → `drain` → wait for connections up to `shutdownTimeout` →
- * destroy the rest → exit 0). A second signal during shutdown destroys what is left at once.
+ * Runs a {@link NetlabServer} as a program, the way every package's `main.ts` does: listen,
+ * log exactly one `listening on scheme://host:port` (or `listening on /path.sock`) line with the real bound address, and on
+ * SIGINT/SIGTERM shut down gracefully: stop accepting → `app.drain(deadline)` → wait for the
+ * connections up to `shutdownTimeout` → `app.connections.destroyAll()` → exit 0. A second
+ * signal during shutdown destroys what is left at once.
  *
  * @throws the `listen` error (`EADDRINUSE` …); {@link runMain} turns it into one line + exit 1.
  */
-export async function serve(server: Server, opts: ServeOptions): Promise<RunningServer> {
-  const tracker = trackConnections(server);
+export async function serve(app: NetlabServer, opts: ServeOptions): Promise<RunningServer> {
+  const { server, connections } = app;
   const { logger } = opts;
 
   let shuttingDown: Promise<void> | undefined;
@@ -118,18 +99,18 @@ export async function serve(server: Server, opts: ServeOptions): Promise<Running
       const timer = setTimeout(() => controller.abort(), timeout);
       const deadline = controller.signal;
       // Stop accepting first: once the line below is out, new connections are refused.
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      logger.info({ reason, connections: tracker.size, timeoutMs: timeout }, 'shutting down');
+      const closed = closeServer(server);
+      logger.info({ reason, connections: connections.size, timeoutMs: timeout }, 'shutting down');
       const expired = new Promise<void>((resolve) =>
         deadline.addEventListener('abort', () => resolve()),
       );
       try {
-        await Promise.race([opts.drain?.(deadline), expired]);
+        await Promise.race([app.drain(deadline), expired]);
       } catch (err) {
         logger.warn({ err }, 'drain failed');
       }
       await Promise.race([closed, expired]);
-      const destroyed = tracker.destroyAll();
+      const destroyed = connections.destroyAll();
       if (destroyed > 0) logger.warn({ destroyed }, 'shutdown timeout: destroyed open connections');
       await closed;
       clearTimeout(timer);
@@ -140,7 +121,7 @@ export async function serve(server: Server, opts: ServeOptions): Promise<Running
   const onSignal = (signal: NodeJS.Signals): void => {
     if (shuttingDown !== undefined) {
       logger.warn({ signal }, 'second signal: destroying open connections');
-      tracker.destroyAll();
+      connections.destroyAll();
       return;
     }
     void shutdown(signal).then(() => process.exit(0));
@@ -161,11 +142,12 @@ export async function serve(server: Server, opts: ServeOptions): Promise<Running
     process.off('SIGTERM', onSignal);
     throw err;
   }
-  const shown = opts.scheme === undefined ? address : `${opts.scheme}://${address}`;
-  logger.info({ address: shown }, `listening on ${shown}`);
+  // A Unix socket path is shown as it is; host:port with the server's scheme.
+  const shown = opts.path === undefined ? `${app.scheme}://${address}` : address;
+  logger.info({ address: shown }, listeningMessage(shown));
   // An 'error' with no listener would crash the process; log it unless the server does.
   if (server.listenerCount('error') === 0)
-    server.on('error', (err) => logger.error({ err }, 'server error'));
+    server.on('error', (err: Error) => logger.error({ err }, 'server error'));
   return { address, shutdown };
 }
 
@@ -173,27 +155,55 @@ const CONNECT_ERRORS: Record<string, string> = {
   ECONNREFUSED: 'connection refused (is the server running?)',
   ECONNRESET: 'connection reset by the peer',
   ETIMEDOUT: 'timed out',
+  ERR_TLS_HANDSHAKE_TIMEOUT: 'TLS handshake timed out',
   EHOSTUNREACH: 'host unreachable',
   ENOENT: 'no such socket file',
 };
 
+/** An error class whose instances are the user's input errors (exit 2), for {@link runMain}. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ErrorClass = abstract new (...args: any[]) => Error;
+
+/** Options of {@link runMain}. */
+export interface RunMainOptions {
+  /**
+   * Package error classes that mean "your input is wrong" (a certificate file that does not
+   * parse, a key that does not match): printed in one line with exit 2, like a bad flag.
+   * {@link CliError} always is.
+   */
+  usageErrors?: readonly ErrorClass[];
+}
+
+/**
+ * The exit status `runMain` gives an error: 0 for {@link HelpRequested}, 2 for a
+ * {@link CliError} or one of `usageErrors`, 1 for anything else (listen and connect errors,
+ * bugs). The one place that maps errors to exit codes.
+ */
+export function exitCodeFor(err: unknown, usageErrors: readonly ErrorClass[] = []): 0 | 1 | 2 {
+  if (err instanceof HelpRequested) return 0;
+  if (err instanceof CliError || usageErrors.some((c) => err instanceof c)) return 2;
+  return 1;
+}
+
 /**
  * The body of every `main.ts`: runs `main`, and turns what it throws into one line on stderr,
- * prefixed with the program name: a {@link CliError} exits 2 (usage), a listen error
- * (`EADDRINUSE`, `EACCES`, `EADDRNOTAVAIL`) or a connect error (`ECONNREFUSED` …, from client
- * CLIs) exits 1 naming the address, anything else exits 1 with its stack.
+ * prefixed with the program name, and an exit status ({@link exitCodeFor}): `--help` prints its
+ * text and exits 0; a {@link CliError} (or one of `usageErrors`) exits 2; a listen error
+ * (`EADDRINUSE`, `EACCES`, `EADDRNOTAVAIL`) or a connect error (`ECONNREFUSED`, `ETIMEDOUT` …,
+ * from client CLIs) exits 1 naming the address; anything else exits 1 with its stack.
  */
-export function runMain(name: string, main: () => Promise<void>): void {
+export function runMain(name: string, main: () => Promise<void>, opts: RunMainOptions = {}): void {
   main().catch((err: unknown) => {
-    const e = err as NodeJS.ErrnoException & { address?: string; port?: number };
+    const status = exitCodeFor(err, opts.usageErrors);
     if (err instanceof HelpRequested) {
       process.stdout.write(err.text);
-      process.exit(0);
+      process.exit(status);
     }
-    if (err instanceof CliError) {
-      process.stderr.write(`${name}: ${err.message}\n`);
-      process.exit(err.exitCode);
+    if (status === 2) {
+      process.stderr.write(`${name}: ${(err as Error).message}\n`);
+      process.exit(status);
     }
+    const e = err as NodeJS.ErrnoException & { address?: string; port?: number };
     if (e.code === 'EADDRINUSE' || e.code === 'EACCES' || e.code === 'EADDRNOTAVAIL') {
       const where = e.port === undefined ? (e.address ?? '') : `${e.address}:${e.port}`;
       const what =

@@ -1,5 +1,6 @@
 import { lstat, unlink } from 'node:fs/promises';
 import { connect } from 'node:net';
+import { AddressInUseError } from './errors.ts';
 
 /**
  * Prepares a Unix domain socket path for `listen`: a socket file left by a dead process
@@ -7,8 +8,8 @@ import { connect } from 'node:net';
  * a path that is not a socket, is left alone and reported.
  *
  * @returns `'free'` (nothing there) or `'removed-stale'`.
- * @throws an error with code `EADDRINUSE` (and `address` = `path`) when a live server owns the
- *   socket or the path is not a socket (common's `runMain` prints one line and exits 1).
+ * @throws {AddressInUseError} `EADDRINUSE` (with `address` = `path`) when a live server owns
+ *   the socket or the path is not a socket (common's `runMain` prints one line and exits 1).
  */
 export async function prepareSocketPath(path: string): Promise<'free' | 'removed-stale'> {
   let isSocket: boolean;
@@ -18,7 +19,7 @@ export async function prepareSocketPath(path: string): Promise<'free' | 'removed
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'free';
     throw err;
   }
-  if (!isSocket) throw addressInUse(path, 'exists and is not a socket');
+  if (!isSocket) throw new AddressInUseError(path, 'exists and is not a socket');
   const live = await new Promise<boolean>((resolve, reject) => {
     const probe = connect(path);
     probe.once('connect', () => {
@@ -30,17 +31,9 @@ export async function prepareSocketPath(path: string): Promise<'free' | 'removed
       else reject(err);
     });
   });
-  if (live) throw addressInUse(path, 'a live server is listening on it');
+  if (live) throw new AddressInUseError(path, 'a live server is listening on it');
   await unlink(path).catch((err: NodeJS.ErrnoException) => {
     if (err.code !== 'ENOENT') throw err;
   });
   return 'removed-stale';
-}
-
-function addressInUse(path: string, why: string): NodeJS.ErrnoException {
-  return Object.assign(new Error(`${path} ${why}`), {
-    code: 'EADDRINUSE',
-    address: path,
-    syscall: 'listen',
-  });
 }

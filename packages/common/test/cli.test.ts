@@ -3,6 +3,7 @@ import {
   bytesFlag,
   choiceFlag,
   CliError,
+  exitCodeFor,
   HelpRequested,
   intFlag,
   parseFlags,
@@ -57,7 +58,7 @@ describe('parseServerArgs', () => {
   ])('rejects %j with %s naming the flag', (argv, code, message) => {
     const err = cliError(() => parseServerArgs({ ...base, argv }));
     expect(err.code).toBe(code);
-    expect(err.exitCode).toBe(2);
+    expect(exitCodeFor(err)).toBe(2);
     expect(err.message).toContain(message);
     expect(err.message).not.toContain('\n');
   });
@@ -90,7 +91,7 @@ describe('parseServerArgs', () => {
     }
     expect(thrown).toBeInstanceOf(HelpRequested);
     const help = thrown as HelpRequested;
-    expect(help.exitCode).toBe(0);
+    expect(exitCodeFor(help)).toBe(0);
     expect(help.text).toMatch(/^usage: x\n/);
     expect(help.text).toContain('--port N');
     expect(help.text).toContain('default 8124');
@@ -130,9 +131,15 @@ describe('flag validators', () => {
   });
 
   it('parseFlags with a usage: -h throws HelpRequested with it; without one, -h is unknown', () => {
-    expect(() => parseFlags(['-h'], {}, { usage: 'usage: client URL' })).toThrow(
-      expect.objectContaining({ exitCode: 0, text: 'usage: client URL\n' }),
-    );
+    let thrown: unknown;
+    try {
+      parseFlags(['-h'], {}, { usage: 'usage: client URL' });
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeInstanceOf(HelpRequested);
+    expect(exitCodeFor(thrown)).toBe(0);
+    expect((thrown as HelpRequested).text).toBe('usage: client URL\n');
     expect(cliError(() => parseFlags(['--help'], {})).code).toBe('ERR_UNKNOWN_FLAG');
   });
 

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RawClient, runMain, startMain, Teardown } from '../src/harness.ts';
+import { execMain, RawClient, startMain, Teardown } from '../src/harness.ts';
 import { listen } from '../src/index.ts';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/echo-main.ts', import.meta.url));
@@ -22,8 +22,8 @@ describe('serve() as a program (fixture main)', () => {
     const listening = main.stdout.lines.filter((l) => l.includes('"msg":"listening'));
     expect(listening).toHaveLength(1);
     expect(JSON.parse(listening[0]!)).toMatchObject({
-      address: `127.0.0.1:${main.port}`,
-      msg: `listening on 127.0.0.1:${main.port}`,
+      address: `tcp://127.0.0.1:${main.port}`,
+      msg: `listening on tcp://127.0.0.1:${main.port}`,
     });
   });
 
@@ -67,7 +67,7 @@ describe('serve() as a program (fixture main)', () => {
     teardown.add(blocker, () => new Promise((r) => blocker.close(r)));
     const address = await listen(blocker, { host: '127.0.0.1', port: 0 });
     const port = address.split(':')[1]!;
-    const result = await runMain(FIXTURE, ['--port', port]);
+    const result = await execMain(FIXTURE, ['--port', port]);
     expect(result.code).toBe(1);
     expect(result.stderr.trim()).toBe(
       `echo-fixture: cannot listen on 127.0.0.1:${port}: address already in use (EADDRINUSE)`,
@@ -79,7 +79,7 @@ describe('serve() as a program (fixture main)', () => {
     [['--port', 'abc'], "echo-fixture: --port must be an integer (got 'abc')"],
     [['--nope'], 'echo-fixture: unknown flag --nope (see --help)'],
   ])('bad flags %j exit 2 with one line naming the flag', async (args, line) => {
-    const result = await runMain(FIXTURE, args);
+    const result = await execMain(FIXTURE, args);
     expect(result.code).toBe(2);
     expect(result.stderr.trim()).toBe(line);
   });
@@ -91,7 +91,7 @@ describe('runMain (lifecycle) for client CLIs', () => {
     teardown.add(blocker, () => new Promise((r) => blocker.close(r)));
     const port = (await listen(blocker, { host: '127.0.0.1', port: 0 })).split(':')[1]!;
     await new Promise((r) => blocker.close(r)); // a port nobody listens on any more
-    const result = await runMain(CONNECT_FIXTURE, [port]);
+    const result = await execMain(CONNECT_FIXTURE, [port]);
     expect(result.code).toBe(1);
     expect(result.stderr.trim()).toBe(
       `connect-fixture: cannot connect to 127.0.0.1:${port}: connection refused (is the server running?) (ECONNREFUSED)`,
@@ -99,7 +99,7 @@ describe('runMain (lifecycle) for client CLIs', () => {
   });
 
   it('stdoutRaw keeps output byte-exact, final newline included', async () => {
-    const result = await runMain(FIXTURE, ['--help']);
+    const result = await execMain(FIXTURE, ['--help']);
     expect(result.code).toBe(0);
     expect(result.stdoutRaw.endsWith('\n')).toBe(true);
     expect(result.stdout.endsWith('\n')).toBe(false);

@@ -1,0 +1,41 @@
+import { once } from 'node:events';
+import type { Socket } from 'node:net';
+import { ConnectTimeoutError } from './errors.ts';
+
+/** Options of {@link awaitConnect}. */
+export interface AwaitConnectOptions {
+  /** The whole wait (TCP connect, plus the TLS handshake for `secureConnect`), in ms. */
+  timeoutMs: number;
+  /** `connect` (default) for `net.connect`, `secureConnect` for `tls.connect`. */
+  event?: 'connect' | 'secureConnect';
+  /** What the error message names: `{ host, port }` or `{ path }` of the target. */
+  target: { host: string; port: number } | { path: string };
+}
+
+/**
+ * The one connect-timeout helper of every netlab client: resolves with `socket` once it emits
+ * `connect` (or `secureConnect`); on a timeout destroys it and rejects.
+ *
+ * @throws the socket's error (`ECONNREFUSED`, `ENOENT` for a missing socket path,
+ *   `SELF_SIGNED_CERT_IN_CHAIN` …), or {@link ConnectTimeoutError} `ETIMEDOUT`
+ *   (`connect`) / `ERR_TLS_HANDSHAKE_TIMEOUT` (`secureConnect`) after `timeoutMs`.
+ */
+export async function awaitConnect<S extends Socket>(
+  socket: S,
+  opts: AwaitConnectOptions,
+): Promise<S> {
+  const event = opts.event ?? 'connect';
+  const address = 'path' in opts.target ? opts.target.path : opts.target.host;
+  const port = 'path' in opts.target ? undefined : opts.target.port;
+  const timer = setTimeout(() => {
+    const code = event === 'connect' ? 'ETIMEDOUT' : 'ERR_TLS_HANDSHAKE_TIMEOUT';
+    socket.destroy(new ConnectTimeoutError(code, opts.timeoutMs, address, port));
+  }, opts.timeoutMs);
+  try {
+    // `once` rejects with the socket's `error` (the destroy above emits one, too).
+    await once(socket, event);
+  } finally {
+    clearTimeout(timer);
+  }
+  return socket;
+}

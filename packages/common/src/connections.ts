@@ -1,0 +1,110 @@
+import type { EventEmitter } from 'node:events';
+import type { Server } from 'node:net';
+import type { Duplex } from 'node:stream';
+
+/** What the tracker can destroy: a `net.Socket`, a `tls.TLSSocket`, any socket-like Duplex. */
+type Destroyable = Duplex;
+
+/**
+ * The open connections of one server: the one connection tracker every netlab server uses.
+ *
+ * - **Transport sockets**, added on the server's `connection` event ({@link attach}): every
+ *   TCP socket the server accepted, also for TLS (before and after the handshake) and for
+ *   HTTP connections upgraded away from `node:http`. {@link size} counts them and
+ *   {@link destroyAll} cuts them at the end of a graceful shutdown.
+ * - **Per-connection state** of type `T` ({@link set}), keyed by the object the protocol works
+ *   with (the socket itself, a `TLSSocket`, a `WebSocket`) and dropped when that object emits
+ *   `close`. `drain` walks it to end each connection the protocol's way.
+ *
+ * Listeners are shared functions, not closures per connection: a server with 10,000 idle
+ * WebSockets pays one `Set` and one `Map` entry per connection here.
+ */
+export class ConnectionTracker<T = never> {
+  readonly #sockets = new Set<Destroyable>();
+  readonly #state = new Map<EventEmitter, T>();
+  readonly #onSocketClose: (this: Destroyable) => void;
+  readonly #onStateClose: (this: EventEmitter) => void;
+  readonly #onConnection: (socket: Destroyable) => void;
+
+  constructor() {
+    const sockets = this.#sockets;
+    const state = this.#state;
+    this.#onSocketClose = function (this: Destroyable) {
+      sockets.delete(this);
+    };
+    this.#onStateClose = function (this: EventEmitter) {
+      state.delete(this);
+    };
+    this.#onConnection = (socket) => this.add(socket);
+  }
+
+  /** Tracks every socket `server` accepts from now on (its `connection` event). Attach before `listen`. */
+  attach(server: Server): this {
+    server.on('connection', this.#onConnection);
+    return this;
+  }
+
+  /** Tracks one transport socket until it closes (an already destroyed socket is ignored). */
+  add(socket: Destroyable): void {
+    if (socket.destroyed || this.#sockets.has(socket)) return;
+    this.#sockets.add(socket);
+    socket.on('close', this.#onSocketClose);
+  }
+
+  /**
+   * Stores the protocol's state for one connection under `key` (the socket, or the object
+   * wrapping it: a `TLSSocket`, a `WebSocket`) until `key` emits `close`.
+   */
+  set(key: EventEmitter, value: T): void {
+    if (!this.#state.has(key)) key.on('close', this.#onStateClose);
+    this.#state.set(key, value);
+  }
+
+  /** The state stored under `key`, if it is still open. */
+  get(key: EventEmitter): T | undefined {
+    return this.#state.get(key);
+  }
+
+  /** Drops `key`'s state before it closes (it stays counted as a socket until then). */
+  delete(key: EventEmitter): void {
+    if (this.#state.delete(key)) key.off('close', this.#onStateClose);
+  }
+
+  /** Open transport sockets. */
+  get size(): number {
+    return this.#sockets.size;
+  }
+
+  /** The open transport sockets. */
+  get sockets(): ReadonlySet<Destroyable> {
+    return this.#sockets;
+  }
+
+  /** Connections with protocol state (see {@link set}): `[key, state]` pairs. */
+  entries(): IterableIterator<[EventEmitter, T]> {
+    return this.#state.entries();
+  }
+
+  /** The protocol states of the open connections. */
+  values(): IterableIterator<T> {
+    return this.#state.values();
+  }
+
+  /** How many connections have protocol state. */
+  get stateSize(): number {
+    return this.#state.size;
+  }
+
+  /**
+   * Destroys every open transport socket (the last step of a shutdown). Returns how many were
+   * still open: a socket can be destroyed and not yet have emitted `close`; it is not counted.
+   */
+  destroyAll(): number {
+    let n = 0;
+    for (const socket of this.#sockets) {
+      if (!socket.destroyed) n += 1;
+      socket.destroy();
+    }
+    return n;
+  }
+}
