@@ -41,21 +41,8 @@ export async function lineChartSvg(opts: LineChartOptions): Promise<string> {
     title: { text: opts.title, fontSize: 12 },
     data: [{ name: 'points', values }],
     scales: [
-      {
-        name: 'x',
-        type: opts.x.log === true ? 'log' : 'linear',
-        domain: { data: 'points', field: 'x' },
-        range: 'width',
-        ...(opts.x.log === true ? {} : { zero: false, nice: true }),
-      },
-      {
-        name: 'y',
-        type: opts.y.log === true ? 'log' : 'linear',
-        domain: { data: 'points', field: 'y' },
-        range: 'height',
-        nice: true,
-        ...(opts.y.log === true ? {} : { zero: true }),
-      },
+      axisScale('x', opts.x, 'width'),
+      axisScale('y', opts.y, 'height'),
       {
         name: 'colour',
         type: 'ordinal',
@@ -170,6 +157,13 @@ export async function barChartSvg(opts: BarChartOptions): Promise<string> {
     ],
   };
   return render(spec);
+}
+
+function axisScale(name: 'x' | 'y', axis: ChartAxis, range: 'width' | 'height'): vega.Scale {
+  const domain = { data: 'points', field: name };
+  if (axis.log === true) return { name, type: 'log', domain, range };
+  // x starts at the data, y at zero (a flat line must not look like a steep one).
+  return { name, type: 'linear', domain, range, nice: true, zero: name === 'y' };
 }
 
 async function render(spec: vega.Spec): Promise<string> {
