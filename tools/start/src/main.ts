@@ -3,166 +3,140 @@
  * own process, prints a table (server, address, a command to try it) and on Ctrl-C / SIGTERM
  * stops them gracefully and waits for them. A server that fails to start (port in use) is
  * reported in one line; the others keep running.
+ *
+ * Signal handlers go in before anything is spawned, so a Ctrl-C at any moment (before, during
+ * or after start-up) stops every child that was spawned; `process.on('exit')` SIGKILLs any
+ * child still alive, so no exit path leaves one running. Only a SIGKILL of this supervisor
+ * itself cannot be handled: its children then keep running (they are in their own process
+ * groups, so that a terminal's Ctrl-C is delivered to them exactly once, by us).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ensureDevCerts } from 'certs';
 import { prettyFactory } from 'pino-pretty';
 import { findNetlabPackages, type WorkspacePackage } from './manifest.ts';
+import { ChildState, Supervisor, type Child } from './supervisor.ts';
+import { renderTable, styles } from './table.ts';
 
 /** The workspace whose `packages/*` are started; `NETLAB_ROOT` overrides it (tests). */
 const ROOT = process.env.NETLAB_ROOT ?? fileURLToPath(new URL('../../../', import.meta.url));
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+/**
+ * How long a server may take to exit after SIGTERM before it is SIGKILLed, in ms: its own
+ * graceful shutdown limit (common's `--shutdown-timeout`, default 5 s) plus a margin for
+ * start-up. `NETLAB_KILL_AFTER_MS` overrides it (tests).
+ */
+const KILL_AFTER_MS = Number(process.env.NETLAB_KILL_AFTER_MS ?? 10_000);
+
 const colour = process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
+const s = styles(colour);
 const format = prettyFactory({
   colorize: colour,
   translateTime: 'HH:MM:ss.l',
   ignore: 'pid,hostname,name',
 });
-const dim = (s: string): string => (colour ? `\x1b[2m${s}\x1b[0m` : s);
-const bold = (s: string): string => (colour ? `\x1b[1m${s}\x1b[0m` : s);
+const tag = (name: string): string => `[${name}]`.padEnd(15);
+const say = (line: string): boolean => process.stdout.write(`${line}\n`);
 
-interface Running {
-  pkg: WorkspacePackage;
-  child: ChildProcess;
-  state: 'starting' | 'listening' | 'failed' | 'exited';
-  address?: string;
-  error?: string;
-  exited: Promise<void>;
-  /** Resolves once the server is listening or has failed to. */
-  settled: Promise<void>;
+const supervisor = new Supervisor(
+  {
+    stdout: (name, line, record) =>
+      say(`${s.dim(tag(name))} ${record ? format(record).trimEnd() : line}`),
+    stderr: (name, line) => process.stderr.write(`${tag(name)} ${line}\n`),
+  },
+  { ...process.env, FORCE_COLOR: '0' },
+);
+
+let stopping: Promise<void> | undefined;
+
+/** Stops every child (starting or listening), waits for them, exits 0. Idempotent. */
+function stop(reason: string): Promise<void> {
+  stopping ??= (async () => {
+    const alive = supervisor.children.filter((c) => c.alive).length;
+    say(`\nnetlab: ${reason}: stopping ${alive} server(s)…`);
+    await supervisor.stopAll({ killAfterMs: KILL_AFTER_MS });
+    say('netlab: all servers stopped');
+    process.exit(0);
+  })();
+  return stopping;
 }
 
-function start(pkg: WorkspacePackage): Running {
-  const child = spawn(process.execPath, ['--import', TSX, join(pkg.dir, 'src', 'main.ts')], {
+function onSignal(signal: NodeJS.Signals): void {
+  if (stopping !== undefined) {
+    say(`netlab: ${signal} again: killing what is left`);
+    supervisor.killAllNow();
+    return;
+  }
+  void stop(signal);
+}
+
+// Before the first child exists: from here on a signal cannot kill us by its default action.
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+process.on('SIGHUP', onSignal);
+// The last resort on every exit path (process.exit, an uncaught exception): no orphans.
+process.on('exit', () => supervisor.killAllNow());
+
+function startServer(pkg: WorkspacePackage): Child | undefined {
+  return supervisor.spawn({
+    name: pkg.name,
+    command: process.execPath,
+    args: ['--import', TSX, join(pkg.dir, 'src', 'main.ts')],
     cwd: pkg.dir,
-    // Own process group: a terminal's Ctrl-C reaches only this supervisor, which then sends
-    // exactly one SIGTERM to each server (a second signal would mean "force").
-    detached: true,
-    env: { ...process.env, FORCE_COLOR: '0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let settle = (): void => undefined;
-  const settled = new Promise<void>((resolve) => (settle = resolve));
-  const run: Running = { pkg, child, state: 'starting', exited: Promise.resolve(), settled };
-  const tag = `[${pkg.name}]`.padEnd(15);
-  run.exited = new Promise((resolve) => {
-    child.once('exit', (code, signal) => {
-      if (run.state === 'starting') {
-        run.state = 'failed';
-        run.error ??= `exited (${code ?? signal}) before listening`;
-        settle();
-      } else if (run.state === 'listening') {
-        run.state = 'exited';
-        if (!stopping) process.stdout.write(`${tag} exited (${code ?? signal})\n`);
-      }
-      resolve();
-    });
-  });
-  child.once('error', (err) => {
-    run.state = 'failed';
-    run.error = err.message;
-    settle();
-  });
-  createInterface({ input: child.stdout! }).on('line', (line) => {
-    let record: { msg?: string; address?: string } | undefined;
-    try {
-      record = JSON.parse(line) as typeof record;
-    } catch {
-      record = undefined;
-    }
-    if (record?.msg?.startsWith('listening') && run.state === 'starting') {
-      run.state = 'listening';
-      run.address = record.address;
-      settle();
-    }
-    process.stdout.write(`${dim(tag)} ${record ? format(record).trimEnd() : line}\n`);
-  });
-  // The line that explains a failed start: a server's own one-liner (`name: cannot listen …`)
-  // if there is one, else the first line naming an error, else the first line.
-  const startupLines: string[] = [];
-  createInterface({ input: child.stderr! }).on('line', (line) => {
-    if (line.trim() === '') return;
-    if (run.state === 'starting') {
-      startupLines.push(line);
-      run.error =
-        startupLines.find((l) => /^[\w-]+: \S/.test(l) && !/^node:/.test(l)) ??
-        startupLines.find((l) => /Error\b/.test(l)) ??
-        startupLines[0];
-    }
-    process.stderr.write(`${tag} ${line}\n`);
-  });
-  return run;
 }
-
-let stopping = false;
 
 async function main(): Promise<void> {
   const packages = await findNetlabPackages(ROOT);
   const servers = packages.filter((p) => p.netlab.server);
   if (servers.length === 0) {
-    process.stdout.write(
-      'netlab: no server packages yet (a package declares "netlab.server" in its package.json)\n',
-    );
+    say('netlab: no server packages yet (a package declares "netlab.server" in its package.json)');
     return;
   }
   const certs = await ensureDevCerts();
-  if (certs.generated) process.stdout.write(`netlab: generated the dev PKI in ${certs.dir}\n`);
+  if (certs.generated) say(`netlab: generated the dev PKI in ${certs.dir}`);
 
-  const running = servers.map(start);
-  await Promise.all(running.map((r) => r.settled));
-
-  const rows = running.map((r) => {
-    const s = r.pkg.netlab.server!;
-    return r.state === 'listening'
-      ? [r.pkg.name, r.address ?? '', s.tryIt]
-      : [r.pkg.name, 'NOT RUNNING', r.error ?? 'failed'];
-  });
-  const widths = [0, 1].map((i) => Math.max(...rows.map((row) => row[i]!.length), i === 0 ? 6 : 7));
-  const line = (cells: string[]): string =>
-    `  ${cells[0]!.padEnd(widths[0]!)}  ${cells[1]!.padEnd(widths[1]!)}  ${cells[2]}`;
-  process.stdout.write(
-    `\n${bold(line(['server', 'address', 'try it']))}\n${rows.map(line).join('\n')}\n`,
-  );
-  const clis = packages.filter((p) => p.netlab.cli);
-  if (clis.length > 0) {
-    process.stdout.write(
-      `\n${bold('  demos (run by hand)')}\n${clis.map((p) => `  ${p.name.padEnd(widths[0]!)}  ${p.netlab.cli!.command}   ${dim(p.netlab.cli!.label)}`).join('\n')}\n`,
-    );
+  const started: { pkg: WorkspacePackage; child: Child }[] = [];
+  for (const pkg of servers) {
+    const child = startServer(pkg);
+    if (child === undefined) return; // a signal arrived: stop() owns the exit
+    started.push({ pkg, child });
   }
-  const up = running.filter((r) => r.state === 'listening').length;
+  say(
+    `netlab: starting ${started.map(({ pkg, child }) => `${pkg.name} (pid ${child.process.pid})`).join(', ')}`,
+  );
+  await Promise.all(started.map(({ child }) => child.settled));
+  if (stopping !== undefined) return;
+
+  say(
+    renderTable(
+      started,
+      packages.filter((p) => p.netlab.cli),
+      s,
+    ),
+  );
+  const up = started.filter(({ child }) => child.state === ChildState.Listening).length;
   if (up === 0) {
-    process.stdout.write(`\n0/${running.length} servers running.\n`);
+    say(`0/${started.length} servers running.`);
+    await Promise.all(started.map(({ child }) => child.exited));
     process.exit(1);
   }
-  process.stdout.write(`\n${up}/${running.length} servers running. Ctrl-C stops them all.\n\n`);
+  say(`${up}/${started.length} servers running. Ctrl-C stops them all.\n`);
 
-  const stop = async (reason: string): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    process.stdout.write(`\nnetlab: ${reason}: stopping ${up} server(s)…\n`);
-    for (const r of running) if (r.state === 'listening') r.child.kill('SIGTERM');
-    await Promise.all(running.map((r) => r.exited));
-    process.stdout.write('netlab: all servers stopped\n');
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGHUP', () => void stop('SIGHUP'));
   // pnpm does not always pass SIGTERM on; if our parent goes away, stop as if signalled.
   const parent = process.ppid;
   setInterval(() => {
     if (process.ppid !== parent) void stop('parent exited');
   }, 1_000).unref();
-  // Keep running while any server is up.
-  await Promise.all(running.map((r) => r.exited));
-  if (!stopping) {
-    process.stdout.write('netlab: every server has exited\n');
+  await Promise.all(started.map(({ child }) => child.exited));
+  if (stopping === undefined) {
+    say('netlab: every server has exited');
     process.exit(1);
   }
 }
 
-await main();
+main().catch((err: unknown) => {
+  process.stderr.write(`netlab: ${(err as Error).stack ?? String(err)}\n`);
+  void supervisor.stopAll({ killAfterMs: KILL_AFTER_MS }).then(() => process.exit(1));
+});

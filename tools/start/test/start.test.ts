@@ -1,12 +1,11 @@
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { listen } from 'common';
-import { spawnMain, Teardown } from 'common/harness';
+import { boundPort, listen } from 'common';
+import { spawnMain, Teardown, type MainProcess } from 'common/harness';
 import { findNetlabPackages } from '../src/manifest.ts';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
@@ -16,11 +15,20 @@ const FIXTURE = fileURLToPath(
 const teardown = new Teardown();
 afterEach(() => teardown.run());
 
+interface FixtureServer {
+  port: number;
+  args?: string[];
+  /** ms the child waits before it runs the server (a slow start: loading, certificates …). */
+  delay?: number;
+  /** The child ignores SIGTERM (a server stuck in shutdown). */
+  stubborn?: boolean;
+}
+
 /** A throw-away workspace with server packages whose main.ts runs common's echo fixture. */
-function workspace(servers: Record<string, { port: number; args?: string[] }>): string {
+function workspace(servers: Record<string, FixtureServer>): string {
   const root = mkdtempSync(join(tmpdir(), 'netlab-start-'));
   teardown.add(root, () => rmSync(root, { recursive: true, force: true }));
-  for (const [name, { port, args = [] }] of Object.entries(servers)) {
+  for (const [name, { port, args = [], delay = 0, stubborn = false }] of Object.entries(servers)) {
     const dir = join(root, 'packages', name);
     mkdirSync(join(dir, 'src'), { recursive: true });
     writeFileSync(
@@ -33,7 +41,13 @@ function workspace(servers: Record<string, { port: number; args?: string[] }>): 
     );
     writeFileSync(
       join(dir, 'src', 'main.ts'),
-      `process.argv.push(...${JSON.stringify(args)});\nawait import(${JSON.stringify(FIXTURE)});\n`,
+      stubborn
+        ? stubbornMain(port)
+        : [
+            `await new Promise((resolve) => setTimeout(resolve, ${delay}));`,
+            `process.argv.push(...${JSON.stringify(args)});`,
+            `await import(${JSON.stringify(FIXTURE)});`,
+          ].join('\n'),
     );
   }
   mkdirSync(join(root, 'packages', 'not-a-server'), { recursive: true });
@@ -42,6 +56,69 @@ function workspace(servers: Record<string, { port: number; args?: string[] }>): 
     JSON.stringify({ name: 'not-a-server' }),
   );
   return root;
+}
+
+/**
+ * A server stuck in shutdown: listens on `port`, prints the listening line the way `serve()`
+ * does, and ignores SIGTERM.
+ */
+function stubbornMain(port: number): string {
+  const address = `tcp://127.0.0.1:${port}`;
+  const line = JSON.stringify({ level: 30, msg: `listening on ${address}`, address });
+  return [
+    `import { createServer } from 'node:net';`,
+    `process.on('SIGTERM', () => undefined);`,
+    `createServer().listen(${port}, '127.0.0.1', () => process.stdout.write(${JSON.stringify(`${line}
+`)}));`,
+  ].join('\n');
+}
+
+/** A port nobody listens on right now. */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await listen(probe, { host: '127.0.0.1', port: 0 });
+  const port = boundPort(probe);
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+/** True when something can listen on `port` again. */
+async function portIsFree(port: number): Promise<boolean> {
+  const probe = createServer();
+  try {
+    await listen(probe, { host: '127.0.0.1', port });
+    await new Promise((resolve) => probe.close(resolve));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Starts the supervisor; teardown kills it and every child it reported (`netlab: starting
+ * name (pid N)`), so a failing test never leaves a server behind.
+ */
+function supervise(root: string, env: Record<string, string> = {}): MainProcess {
+  const sup = spawnMain(MAIN, [], { env: { NETLAB_ROOT: root, ...env } });
+  teardown.add(sup, async (s) => {
+    for (const pid of childPids(s)) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+    await s.stop('SIGKILL').catch(() => undefined);
+  });
+  return sup;
+}
+
+function childPids(sup: MainProcess): number[] {
+  const line = sup.stdout.lines.find((l) => l.startsWith('netlab: starting ')) ?? '';
+  return [...line.matchAll(/\(pid (\d+)\)/g)].map((m) => Number(m[1]));
 }
 
 describe('findNetlabPackages', () => {
@@ -55,33 +132,80 @@ describe('pnpm start (supervisor)', () => {
   it('runs the servers, reports a port in use in one line, and stops everything on SIGTERM', async () => {
     const blocker = createServer();
     teardown.add(blocker, () => new Promise((r) => blocker.close(r)));
-    const busy = Number((await listen(blocker, { host: '127.0.0.1', port: 0 })).split(':')[1]);
+    await listen(blocker, { host: '127.0.0.1', port: 0 });
+    const busy = boundPort(blocker);
+    const good = await freePort();
     const root = workspace({
-      good: { port: 1, args: ['--port', '0'] },
+      good: { port: 1, args: ['--port', String(good)] },
       clash: { port: busy, args: ['--port', String(busy)] },
     });
 
-    const sup = spawnMain(MAIN, [], { env: { NETLAB_ROOT: root } });
-    // The servers run in their own process groups (so a terminal's Ctrl-C reaches only the
-    // supervisor): if the test fails before SIGTERM, kill them too, or they outlive the run.
-    teardown.add(sup, async (s) => {
-      spawnSync('pkill', ['-KILL', '-P', String(s.child.pid)]);
-      await s.stop('SIGKILL').catch(() => undefined);
-    });
+    const sup = supervise(root);
     await sup.stdout.waitFor('Ctrl-C stops them all', 20_000);
 
     const row = (name: string): string =>
       sup.stdout.lines.find((l) => l.trimStart().startsWith(`${name} `)) ?? '';
-    expect(row('good')).toMatch(/127\.0\.0\.1:\d+\s+nc 127\.0\.0\.1 1$/);
+    expect(row('good')).toMatch(new RegExp(`127\\.0\\.0\\.1:${good}\\s+nc 127\\.0\\.0\\.1 1$`));
     expect(row('clash')).toMatch(
       /NOT RUNNING\s+echo-fixture: cannot listen on 127\.0\.0\.1:\d+: address already in use \(EADDRINUSE\)$/,
     );
     expect(row('clash')).toContain(`:${busy}:`);
     expect(sup.stdout.text).toContain('1/2 servers running');
+    const pids = childPids(sup);
+    expect(pids).toHaveLength(2);
 
-    expect(await sup.stop('SIGTERM', 10_000)).toBe(0);
+    expect(await sup.stop('SIGTERM', 15_000)).toBe(0);
     expect(sup.stdout.text).toMatch(/\[good\].*closed/);
     expect(sup.stdout.text).toContain('all servers stopped');
+    expect(pids.filter(isAlive)).toEqual([]);
+    expect(await portIsFree(good)).toBe(true);
+  });
+
+  it('SIGINT while servers are still starting stops every child and frees the ports', async () => {
+    const fast = await freePort();
+    const slow = await freePort();
+    const root = workspace({
+      fast: { port: fast, args: ['--port', String(fast)] },
+      // Still loading when the signal comes: no handler of its own yet.
+      slow: { port: slow, args: ['--port', String(slow)], delay: 60_000 },
+    });
+    const sup = supervise(root);
+    // One server is up, the other still starting: the table has not been printed.
+    await sup.stdout.waitFor(/\[fast\].*listening on/, 20_000);
+    expect(sup.stdout.text).not.toContain('Ctrl-C stops them all');
+    const pids = childPids(sup);
+    expect(pids).toHaveLength(2);
+
+    expect(await sup.stop('SIGINT', 15_000)).toBe(0);
+    expect(sup.stdout.text).toContain('SIGINT: stopping 2 server(s)');
+    expect(sup.stdout.text).toContain('all servers stopped');
+    expect(pids.filter(isAlive)).toEqual([]);
+    expect(await portIsFree(fast)).toBe(true);
+    expect(await portIsFree(slow)).toBe(true);
+  });
+
+  it('SIGTERM before any server has started (while spawning) leaves no child', async () => {
+    const root = workspace({
+      a: { port: await freePort(), delay: 60_000 },
+      b: { port: await freePort(), delay: 60_000 },
+    });
+    const sup = supervise(root);
+    await sup.stdout.waitFor('netlab: starting ', 20_000);
+    const pids = childPids(sup);
+    expect(await sup.stop('SIGTERM', 15_000)).toBe(0);
+    expect(pids).toHaveLength(2);
+    expect(pids.filter(isAlive)).toEqual([]);
+  });
+
+  it('a server that ignores SIGTERM is killed after the deadline; the supervisor still exits 0', async () => {
+    const port = await freePort();
+    const root = workspace({ stuck: { port, args: ['--port', String(port)], stubborn: true } });
+    const sup = supervise(root, { NETLAB_KILL_AFTER_MS: '300' });
+    await sup.stdout.waitFor(/\[stuck\].*listening on/, 20_000);
+    const pids = childPids(sup);
+    expect(await sup.stop('SIGTERM', 15_000)).toBe(0);
+    expect(pids.filter(isAlive)).toEqual([]);
+    expect(await portIsFree(port)).toBe(true);
   });
 });
 
@@ -89,12 +213,13 @@ describe('pnpm start when nothing can start', () => {
   it('says 0/N running and exits 1 instead of waiting for Ctrl-C', async () => {
     const blocker = createServer();
     teardown.add(blocker, () => new Promise((r) => blocker.close(r)));
-    const busy = Number((await listen(blocker, { host: '127.0.0.1', port: 0 })).split(':')[1]);
+    await listen(blocker, { host: '127.0.0.1', port: 0 });
+    const busy = boundPort(blocker);
     const root = workspace({ clash: { port: busy, args: ['--port', String(busy)] } });
-    const sup = spawnMain(MAIN, [], { env: { NETLAB_ROOT: root } });
-    teardown.add(sup, (s) => s.stop('SIGKILL').catch(() => undefined));
+    const sup = supervise(root);
     expect(await sup.exited).toBe(1);
     expect(sup.stdout.text).toContain('0/1 servers running.');
     expect(sup.stdout.text).not.toContain('Ctrl-C');
+    expect(childPids(sup).filter(isAlive)).toEqual([]);
   });
 });
