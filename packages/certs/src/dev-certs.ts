@@ -1,3 +1,8 @@
+/**
+ * The dev PKI on disk: `certs/` at the repository root, created on first use. This module
+ * writes files; libraries never call it themselves, their `main.ts` (or a test) does and passes
+ * the paths on.
+ */
 import { X509Certificate } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -9,15 +14,21 @@ export const DEFAULT_CERTS_DIR = fileURLToPath(new URL('../../../certs/', import
 
 /** Absolute paths of the dev PKI files. */
 export interface DevCertPaths {
+  /** The folder, `certs/` by default. */
   dir: string;
+  /** `ca.crt`: the CA certificate both sides trust. */
   ca: string;
+  /** `ca.key`: the CA's private key (mode 0600). */
   caKey: string;
+  /** `server.crt`: CN=localhost, SAN DNS:localhost, IP:127.0.0.1, IP:::1, serverAuth. */
   serverCert: string;
   serverKey: string;
+  /** `client.crt`: CN=netlab dev client, clientAuth (mutual TLS). */
   clientCert: string;
   clientKey: string;
 }
 
+/** The paths of the dev PKI files in `dir` (default {@link DEFAULT_CERTS_DIR}); touches no file. */
 export function devCertPaths(dir = DEFAULT_CERTS_DIR): DevCertPaths {
   return {
     dir,
@@ -54,10 +65,13 @@ async function usable(paths: DevCertPaths): Promise<boolean> {
   }
 }
 
+/** Options of {@link ensureDevCerts}. */
 export interface EnsureDevCertsOptions {
+  /** Where the files live. Default {@link DEFAULT_CERTS_DIR}. */
   dir?: string;
   /** Regenerate even when usable certificates exist (`pnpm certs --force`). */
   force?: boolean;
+  /** Key algorithm of a newly generated set. Default `ecdsa-p256`. */
   algorithm?: KeyAlgorithm;
 }
 
@@ -66,8 +80,12 @@ export interface EnsureDevCertsOptions {
  * IP:127.0.0.1, IP:::1) and a client certificate when they are missing, don't chain, or expire
  * within 7 days. Safe to call from concurrent processes (a lock directory serialises
  * generation; files are written to temporary names and renamed). Keys are written mode 0600.
+ *
+ * @throws the file system's error (`EACCES`, `ENOSPC` …) when `dir` cannot be written.
  */
-export async function ensureDevCerts(opts: EnsureDevCertsOptions = {}): Promise<DevCertPaths & { generated: boolean }> {
+export async function ensureDevCerts(
+  opts: EnsureDevCertsOptions = {},
+): Promise<DevCertPaths & { generated: boolean }> {
   const paths = devCertPaths(opts.dir);
   if (!opts.force && (await usable(paths))) return { ...paths, generated: false };
   await mkdir(paths.dir, { recursive: true });

@@ -1,23 +1,34 @@
-/** `pnpm certs [--force] [--rsa]`: creates the dev PKI in certs/ (or regenerates it). */
-import { parseArgs } from 'node:util';
+/**
+ * `pnpm certs [--force] [--rsa] [--dir DIR]`: creates the dev PKI in certs/ (or regenerates it).
+ * The only module of this package that reads argv and writes to stdout.
+ */
+import { parseFlags, rejectPositionals, runMain } from 'common';
 import { ensureDevCerts } from './dev-certs.ts';
 
-let values;
-try {
-  ({ values } = parseArgs({
-    options: { force: { type: 'boolean' }, rsa: { type: 'boolean' }, dir: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    strict: true,
-  }));
-} catch (err) {
-  process.stderr.write(`certs: ${(err as Error).message.split('\n')[0]}\n`);
-  process.exit(2);
-}
-if (values.help) {
-  process.stdout.write('usage: pnpm certs [--force] [--rsa] [--dir DIR]\n  --force  regenerate even if valid certificates exist\n  --rsa    RSA-2048 keys instead of ECDSA P-256\n');
-  process.exit(0);
-}
-const result = await ensureDevCerts({ force: values.force ?? false, algorithm: values.rsa ? 'rsa-2048' : 'ecdsa-p256', dir: values.dir });
-process.stdout.write(
-  `${result.generated ? 'generated' : 'kept (still valid; --force regenerates)'} dev PKI in ${result.dir}\n` +
-    `  CA:     ${result.ca}\n  server: ${result.serverCert} + ${result.serverKey}\n  client: ${result.clientCert} + ${result.clientKey}\n`,
-);
+const USAGE = `usage: pnpm certs [--force] [--rsa] [--dir DIR]
+
+Creates the dev PKI (a local CA, a server and a client certificate) when it is missing,
+expires within 7 days or does not chain; otherwise keeps it.
+  --force      regenerate even if valid certificates exist
+  --rsa        RSA-2048 keys instead of ECDSA P-256
+  --dir DIR    where to write (default: the repository's certs/)
+  -h, --help   this text
+`;
+
+runMain('certs', async () => {
+  const { values, positionals } = parseFlags(
+    process.argv.slice(2),
+    { force: { type: 'boolean' }, rsa: { type: 'boolean' }, dir: { type: 'string' } },
+    { usage: USAGE },
+  );
+  rejectPositionals(positionals);
+  const result = await ensureDevCerts({
+    force: values.force ?? false,
+    algorithm: values.rsa === true ? 'rsa-2048' : 'ecdsa-p256',
+    dir: values.dir,
+  });
+  process.stdout.write(
+    `${result.generated ? 'generated' : 'kept (still valid; --force regenerates)'} dev PKI in ${result.dir}\n` +
+      `  CA:     ${result.ca}\n  server: ${result.serverCert} + ${result.serverKey}\n  client: ${result.clientCert} + ${result.clientKey}\n`,
+  );
+});

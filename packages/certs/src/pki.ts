@@ -6,6 +6,8 @@
 import 'reflect-metadata';
 import { createPrivateKey, createPublicKey, KeyObject, randomBytes, webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
+import { validateInteger } from 'common';
+import { PkiError } from './errors.ts';
 
 // x509 takes the WebCrypto implementation to use; Node's is the standard one.
 x509.cryptoProvider.set(webcrypto);
@@ -19,19 +21,37 @@ export type KeyAlgorithm = 'ecdsa-p256' | 'rsa-2048';
 const DAY_MS = 86_400_000;
 /** CA/Browser Forum's old ceiling for leaf certificates, which browsers still enforce locally. */
 export const MAX_LEAF_VALIDITY_DAYS = 825;
+/** Default validity of the dev CA, in days (ten years: it signs only short-lived leaves). */
+export const DEFAULT_CA_VALIDITY_DAYS = 3650;
+/** Longest CA validity accepted, in days (RFC 5280 §4.1.2.5 allows more; 30 years is plenty). */
+export const MAX_CA_VALIDITY_DAYS = 30 * 365;
+/** `notBefore` is set this far in the past, in ms, so a peer whose clock lags still accepts it. */
+const CLOCK_SKEW_MS = 3_600_000;
 
-function keyParams(algorithm: KeyAlgorithm): webcrypto.RsaHashedKeyGenParams | webcrypto.EcKeyGenParams {
+function keyParams(
+  algorithm: KeyAlgorithm,
+): webcrypto.RsaHashedKeyGenParams | webcrypto.EcKeyGenParams {
   return algorithm === 'ecdsa-p256'
     ? { name: 'ECDSA', namedCurve: 'P-256' }
-    : { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' };
+    : {
+        name: 'RSASSA-PKCS1-v1_5',
+        modulusLength: 2048,
+        publicExponent: new Uint8Array([1, 0, 1]),
+        hash: 'SHA-256',
+      };
 }
 
 function signingAlgorithm(algorithm: KeyAlgorithm): webcrypto.Algorithm & { hash: string } {
-  return algorithm === 'ecdsa-p256' ? { name: 'ECDSA', hash: 'SHA-256' } : { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
+  return algorithm === 'ecdsa-p256'
+    ? { name: 'ECDSA', hash: 'SHA-256' }
+    : { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
 }
 
 async function generateKeys(algorithm: KeyAlgorithm): Promise<CryptoKeyPair> {
-  return (await webcrypto.subtle.generateKey(keyParams(algorithm), true, ['sign', 'verify'])) as CryptoKeyPair;
+  return (await webcrypto.subtle.generateKey(keyParams(algorithm), true, [
+    'sign',
+    'verify',
+  ])) as CryptoKeyPair;
 }
 
 /** A positive 128-bit serial number (RFC 5280 §4.1.2.2: positive, ≤ 20 octets), as hex. */
@@ -63,32 +83,49 @@ export interface CreateCaOptions {
   commonName?: string;
   /** Default `ecdsa-p256`. */
   algorithm?: KeyAlgorithm;
-  /** Default 3650 days. */
+  /** In days, 1 … {@link MAX_CA_VALIDITY_DAYS}. Default {@link DEFAULT_CA_VALIDITY_DAYS}. */
   validityDays?: number;
 }
 
 /**
  * Creates a self-signed root CA: basicConstraints CA:TRUE pathlen 0 (critical), keyUsage
  * keyCertSign + cRLSign (critical), subject key identifier.
+ *
+ * @throws {InvalidArgumentError} (common) `ERR_OUT_OF_RANGE` / `ERR_INVALID_ARG_TYPE` for a bad
+ *   `validityDays`.
  */
 export async function createCa(opts: CreateCaOptions = {}): Promise<CertificateAuthority> {
+  const validityDays = validateInteger(
+    opts.validityDays ?? DEFAULT_CA_VALIDITY_DAYS,
+    'validityDays',
+    { min: 1, max: MAX_CA_VALIDITY_DAYS },
+  );
   const algorithm = opts.algorithm ?? 'ecdsa-p256';
   const keys = await generateKeys(algorithm);
   const now = Date.now();
   const certificate = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: serialNumber(),
     name: `CN=${opts.commonName ?? 'netlab dev CA'}, O=netlab`,
-    notBefore: new Date(now - 3_600_000),
-    notAfter: new Date(now + (opts.validityDays ?? 3650) * DAY_MS),
+    notBefore: new Date(now - CLOCK_SKEW_MS),
+    notAfter: new Date(now + validityDays * DAY_MS),
     signingAlgorithm: signingAlgorithm(algorithm),
     keys,
     extensions: [
       new x509.BasicConstraintsExtension(true, 0, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      new x509.KeyUsagesExtension(
+        x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign,
+        true,
+      ),
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
     ],
   });
-  return { algorithm, certificate, keys, cert: certificate.toString('pem'), key: privateKeyPem(keys.privateKey) };
+  return {
+    algorithm,
+    certificate,
+    keys,
+    cert: certificate.toString('pem'),
+    key: privateKeyPem(keys.privateKey),
+  };
 }
 
 export interface IssueOptions {
@@ -102,7 +139,7 @@ export interface IssueOptions {
   ipAddresses?: string[];
   /** Key algorithm of the leaf. Default: the CA's. */
   algorithm?: KeyAlgorithm;
-  /** Default {@link MAX_LEAF_VALIDITY_DAYS}. */
+  /** In days, 1 … {@link MAX_LEAF_VALIDITY_DAYS} (the default). */
   validityDays?: number;
   /** Start of validity. Default one hour ago (clock skew). Set in the past to make expired certificates for tests. */
   notBefore?: Date;
@@ -113,27 +150,36 @@ export interface IssueOptions {
  * digitalSignature (+ keyEncipherment for RSA), extKeyUsage serverAuth or clientAuth, SAN,
  * subject and authority key identifiers.
  *
- * @throws `ERR_OUT_OF_RANGE` when `validityDays` exceeds {@link MAX_LEAF_VALIDITY_DAYS}.
+ * @throws {InvalidArgumentError} (common) `ERR_OUT_OF_RANGE` when `validityDays` is not an
+ *   integer in 1 … {@link MAX_LEAF_VALIDITY_DAYS}, `ERR_INVALID_ARG_TYPE` when it is not a number.
  */
-export async function issueCertificate(ca: CertificateAuthority, opts: IssueOptions): Promise<CertificatePem> {
-  const validityDays = opts.validityDays ?? MAX_LEAF_VALIDITY_DAYS;
-  if (validityDays > MAX_LEAF_VALIDITY_DAYS) {
-    throw Object.assign(new RangeError(`leaf validity must be ≤ ${MAX_LEAF_VALIDITY_DAYS} days (got ${validityDays})`), {
-      code: 'ERR_OUT_OF_RANGE',
-    });
-  }
+export async function issueCertificate(
+  ca: CertificateAuthority,
+  opts: IssueOptions,
+): Promise<CertificatePem> {
+  const validityDays = validateInteger(
+    opts.validityDays ?? MAX_LEAF_VALIDITY_DAYS,
+    'validityDays',
+    {
+      min: 1,
+      max: MAX_LEAF_VALIDITY_DAYS,
+    },
+  );
   const algorithm = opts.algorithm ?? ca.algorithm;
   const keys = await generateKeys(algorithm);
   const server = opts.usage === 'server';
   const dnsNames = opts.dnsNames ?? (server ? ['localhost'] : []);
   const ipAddresses = opts.ipAddresses ?? (server ? ['127.0.0.1', '::1'] : []);
-  const notBefore = opts.notBefore ?? new Date(Date.now() - 3_600_000);
+  const notBefore = opts.notBefore ?? new Date(Date.now() - CLOCK_SKEW_MS);
   let keyUsage = x509.KeyUsageFlags.digitalSignature;
   if (algorithm === 'rsa-2048') keyUsage |= x509.KeyUsageFlags.keyEncipherment;
   const extensions: x509.Extension[] = [
     new x509.BasicConstraintsExtension(false, undefined, true),
     new x509.KeyUsagesExtension(keyUsage, true),
-    new x509.ExtendedKeyUsageExtension([server ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth], false),
+    new x509.ExtendedKeyUsageExtension(
+      [server ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth],
+      false,
+    ),
     await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
     await x509.AuthorityKeyIdentifierExtension.create(ca.certificate),
   ];
@@ -163,16 +209,27 @@ export async function issueCertificate(ca: CertificateAuthority, opts: IssueOpti
  * Loads a CA from its PEM certificate and PKCS #8 private key (e.g. the dev PKI's `ca.crt` and
  * `ca.key`), so that more leaves can be issued from it ({@link issueCertificate}).
  *
- * @throws `ERR_INVALID_ARG_VALUE` when the certificate is not a CA, its key is neither ECDSA
- *   P-256 nor RSA, or the key does not belong to the certificate.
+ * @throws {PkiError} `ERR_INVALID_ARG_VALUE` when the certificate or key does not parse, the
+ *   certificate is not a CA, its key is neither ECDSA P-256 nor RSA, or the key does not belong
+ *   to the certificate.
  */
 export async function loadCa(certPem: string, keyPem: string): Promise<CertificateAuthority> {
-  const certificate = new x509.X509Certificate(certPem);
-  const invalid = (why: string): Error =>
-    Object.assign(new Error(`not a usable CA: ${why}`), { code: 'ERR_INVALID_ARG_VALUE' });
+  const invalid = (why: string, cause?: unknown): PkiError =>
+    new PkiError('ERR_INVALID_ARG_VALUE', `not a usable CA: ${why}`, { cause });
+  let certificate: x509.X509Certificate;
+  let keyObject: KeyObject;
+  try {
+    certificate = new x509.X509Certificate(certPem);
+  } catch (err) {
+    throw invalid(`the certificate does not parse (${(err as Error).message})`, err);
+  }
   const constraints = certificate.getExtension(x509.BasicConstraintsExtension);
   if (constraints?.ca !== true) throw invalid('basicConstraints CA:TRUE missing');
-  const keyObject = createPrivateKey(keyPem);
+  try {
+    keyObject = createPrivateKey(keyPem);
+  } catch (err) {
+    throw invalid(`the private key does not parse (${(err as Error).message})`, err);
+  }
   const type = keyObject.asymmetricKeyType;
   const algorithm: KeyAlgorithm | undefined =
     type === 'ec' && keyObject.asymmetricKeyDetails?.namedCurve === 'prime256v1'

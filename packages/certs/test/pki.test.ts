@@ -6,15 +6,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, createServer, type TLSSocket } from 'node:tls';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { InvalidArgumentError } from 'common';
 import { Teardown } from 'common/harness';
-import { createCa, ensureDevCerts, issueCertificate, loadCa, MAX_LEAF_VALIDITY_DAYS, type DevCertPaths } from '../src/index.ts';
+import {
+  PkiError,
+  createCa,
+  ensureDevCerts,
+  issueCertificate,
+  loadCa,
+  MAX_LEAF_VALIDITY_DAYS,
+  type DevCertPaths,
+} from '../src/index.ts';
 
 const SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
 const CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
 
 function openssl(args: string[]): string {
   const which = spawnSync('openssl', ['version']);
-  if (which.status !== 0) throw new Error('openssl is needed for this test: apt-get install -y openssl');
+  if (which.status !== 0)
+    throw new Error('openssl is needed for this test: apt-get install -y openssl');
   return execFileSync('openssl', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
@@ -43,8 +53,19 @@ describe('ensureDevCerts', () => {
   it('openssl verifies the chain strictly, for the right purposes, host and IP', () => {
     expect(openssl(['verify', '-CAfile', paths.ca, paths.serverCert])).toContain(': OK');
     const strict = ['verify', '-x509_strict', '-CAfile', paths.ca];
-    expect(openssl([...strict, '-purpose', 'sslserver', '-verify_hostname', 'localhost', paths.serverCert])).toContain('OK');
-    expect(openssl([...strict, '-purpose', 'sslserver', '-verify_ip', '127.0.0.1', paths.serverCert])).toContain('OK');
+    expect(
+      openssl([
+        ...strict,
+        '-purpose',
+        'sslserver',
+        '-verify_hostname',
+        'localhost',
+        paths.serverCert,
+      ]),
+    ).toContain('OK');
+    expect(
+      openssl([...strict, '-purpose', 'sslserver', '-verify_ip', '127.0.0.1', paths.serverCert]),
+    ).toContain('OK');
     expect(openssl([...strict, '-purpose', 'sslclient', paths.clientCert])).toContain('OK');
     const text = openssl(['x509', '-in', paths.serverCert, '-noout', '-text']);
     expect(text).toContain('ecdsa-with-SHA256');
@@ -59,7 +80,9 @@ describe('ensureDevCerts', () => {
     expect(server.ca).toBe(false);
     expect(server.keyUsage).toEqual([SERVER_AUTH]);
     expect(client.keyUsage).toEqual([CLIENT_AUTH]);
-    expect(server.subjectAltName).toBe('DNS:localhost, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1');
+    expect(server.subjectAltName).toBe(
+      'DNS:localhost, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1',
+    );
     expect(server.checkIssued(ca) && server.verify(ca.publicKey)).toBe(true);
     const days = (Date.parse(server.validTo) - Date.parse(server.validFrom)) / 86_400_000;
     expect(days).toBeLessThanOrEqual(MAX_LEAF_VALIDITY_DAYS);
@@ -79,7 +102,15 @@ describe('ensureDevCerts', () => {
     teardown.add(d, () => rmSync(d, { recursive: true, force: true }));
     const results = await Promise.all([1, 2, 3, 4].map(() => ensureDevCerts({ dir: d })));
     expect(results.filter((r) => r.generated)).toHaveLength(1);
-    expect(openssl(['verify', '-CAfile', join(d, 'ca.crt'), join(d, 'server.crt'), join(d, 'client.crt')])).toMatch(/OK[\s\S]*OK/);
+    expect(
+      openssl([
+        'verify',
+        '-CAfile',
+        join(d, 'ca.crt'),
+        join(d, 'server.crt'),
+        join(d, 'client.crt'),
+      ]),
+    ).toMatch(/OK[\s\S]*OK/);
   });
 
   it('loadCa reopens the dev CA, and leaves it issues chain to ca.crt', async () => {
@@ -91,18 +122,40 @@ describe('ensureDevCerts', () => {
   });
 
   it('loadCa refuses a leaf certificate and a key from another pair', async () => {
-    await expect(loadCa(read(paths.serverCert), read(paths.serverKey))).rejects.toMatchObject({
+    const leaf = loadCa(read(paths.serverCert), read(paths.serverKey));
+    await expect(leaf).rejects.toBeInstanceOf(PkiError);
+    await expect(leaf).rejects.toMatchObject({
       code: 'ERR_INVALID_ARG_VALUE',
       message: expect.stringContaining('CA:TRUE'),
     });
     await expect(loadCa(read(paths.ca), read(paths.clientKey))).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARG_VALUE',
       message: expect.stringContaining('does not match'),
+    });
+  });
+
+  it('loadCa refuses files that do not parse, with the same code', async () => {
+    const garbage = loadCa('not a certificate', read(paths.caKey));
+    await expect(garbage).rejects.toBeInstanceOf(PkiError);
+    await expect(garbage).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARG_VALUE',
+      message: expect.stringContaining('certificate does not parse'),
+    });
+    await expect(loadCa(read(paths.ca), read(paths.ca))).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARG_VALUE',
+      message: expect.stringContaining('private key does not parse'),
     });
   });
 
   it('refuses leaf validity above 825 days', async () => {
     const ca = await createCa();
-    await expect(issueCertificate(ca, { usage: 'server', validityDays: 826 })).rejects.toMatchObject({ code: 'ERR_OUT_OF_RANGE' });
+    const tooLong = issueCertificate(ca, { usage: 'server', validityDays: 826 });
+    await expect(tooLong).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(tooLong).rejects.toMatchObject({ code: 'ERR_OUT_OF_RANGE' });
+    await expect(issueCertificate(ca, { usage: 'server', validityDays: 0 })).rejects.toMatchObject({
+      code: 'ERR_OUT_OF_RANGE',
+      message: expect.stringContaining('"validityDays"'),
+    });
   });
 });
 
@@ -113,9 +166,19 @@ interface HandshakeResult {
 }
 
 /** A node:tls server requiring a client certificate from the dev CA; one client connects. */
-async function handshake(serverCert: { cert: string; key: string }, client: { cert?: string; key?: string; servername: string }): Promise<HandshakeResult> {
+async function handshake(
+  serverCert: { cert: string; key: string },
+  client: { cert?: string; key?: string; servername: string },
+): Promise<HandshakeResult> {
   const server = createServer(
-    { cert: serverCert.cert, key: serverCert.key, ca: read(paths.ca), requestCert: true, rejectUnauthorized: true, minVersion: 'TLSv1.2' },
+    {
+      cert: serverCert.cert,
+      key: serverCert.key,
+      ca: read(paths.ca),
+      requestCert: true,
+      rejectUnauthorized: true,
+      minVersion: 'TLSv1.2',
+    },
     (socket: TLSSocket) => {
       result.serverSawAuthorized = socket.authorized;
       socket.end('ok');
@@ -127,7 +190,14 @@ async function handshake(serverCert: { cert: string; key: string }, client: { ce
   await once(server, 'listening');
   const port = (server.address() as { port: number }).port;
   const result: HandshakeResult = {};
-  const socket = connect({ port, host: '127.0.0.1', servername: client.servername, ca: read(paths.ca), cert: client.cert, key: client.key });
+  const socket = connect({
+    port,
+    host: '127.0.0.1',
+    servername: client.servername,
+    ca: read(paths.ca),
+    cert: client.cert,
+    key: client.key,
+  });
   teardown.add(socket, () => socket.destroy());
   const chunks: Buffer[] = [];
   socket.on('data', (c: Buffer) => chunks.push(c));
@@ -144,29 +214,48 @@ async function handshake(serverCert: { cert: string; key: string }, client: { ce
 
 describe('node:tls with the dev PKI', () => {
   it('completes a mutual-TLS handshake (client cert verified by the server, SAN by the client)', async () => {
-    const r = await handshake({ cert: read(paths.serverCert), key: read(paths.serverKey) }, { cert: read(paths.clientCert), key: read(paths.clientKey), servername: 'localhost' });
+    const r = await handshake(
+      { cert: read(paths.serverCert), key: read(paths.serverKey) },
+      { cert: read(paths.clientCert), key: read(paths.clientKey), servername: 'localhost' },
+    );
     expect(r.clientError).toBeUndefined();
     expect(r.serverSawAuthorized).toBe(true);
     expect(r.echoed).toBe('ok');
   });
 
   it('refuses a client without a certificate (TLS 1.3 certificate_required alert)', async () => {
-    const r = await handshake({ cert: read(paths.serverCert), key: read(paths.serverKey) }, { servername: 'localhost' });
+    const r = await handshake(
+      { cert: read(paths.serverCert), key: read(paths.serverKey) },
+      { servername: 'localhost' },
+    );
     expect(r.clientError?.code).toBe('ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED');
     expect(r.echoed).toBeUndefined();
   });
 
   it('a server certificate without the SAN fails the client hostname check', async () => {
     const caForTest = await createCa();
-    const noSan = await issueCertificate(caForTest, { usage: 'server', commonName: 'netlab server', dnsNames: [], ipAddresses: [] });
-    const withSan = await issueCertificate(caForTest, { usage: 'server', commonName: 'netlab server' });
+    const noSan = await issueCertificate(caForTest, {
+      usage: 'server',
+      commonName: 'netlab server',
+      dnsNames: [],
+      ipAddresses: [],
+    });
+    const withSan = await issueCertificate(caForTest, {
+      usage: 'server',
+      commonName: 'netlab server',
+    });
     const trust = caForTest.cert;
     const attempt = async (leaf: { cert: string; key: string }): Promise<string | undefined> => {
       const server = createServer({ cert: leaf.cert, key: leaf.key }, (s) => s.end('ok'));
       teardown.add(server, () => new Promise((r) => server.close(r)));
       server.listen(0, '127.0.0.1');
       await once(server, 'listening');
-      const socket = connect({ port: (server.address() as { port: number }).port, host: '127.0.0.1', servername: 'localhost', ca: trust });
+      const socket = connect({
+        port: (server.address() as { port: number }).port,
+        host: '127.0.0.1',
+        servername: 'localhost',
+        ca: trust,
+      });
       teardown.add(socket, () => socket.destroy());
       return new Promise<string | undefined>((resolve) => {
         socket.once('secureConnect', () => resolve(undefined));
