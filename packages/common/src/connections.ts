@@ -25,12 +25,20 @@ export class ConnectionTracker<T = never> {
   readonly #onSocketClose: (this: Destroyable) => void;
   readonly #onStateClose: (this: EventEmitter) => void;
   readonly #onConnection: (socket: Destroyable) => void;
+  /** Resolvers of {@link whenEmpty} calls, woken when the last socket closes. */
+  #emptyWaiters: (() => void)[] = [];
 
   constructor() {
     const sockets = this.#sockets;
     const state = this.#state;
+    const wake = (): void => {
+      const waiters = this.#emptyWaiters;
+      this.#emptyWaiters = [];
+      for (const resolve of waiters) resolve();
+    };
     this.#onSocketClose = function (this: Destroyable) {
       sockets.delete(this);
+      if (sockets.size === 0) wake();
     };
     this.#onStateClose = function (this: EventEmitter) {
       state.delete(this);
@@ -93,6 +101,22 @@ export class ConnectionTracker<T = never> {
   /** How many connections have protocol state. */
   get stateSize(): number {
     return this.#state.size;
+  }
+
+  /**
+   * Resolves once no transport socket is open (at once when none is), or when `signal` aborts:
+   * the end of every `drain`.
+   */
+  whenEmpty(signal?: AbortSignal): Promise<void> {
+    if (this.#sockets.size === 0 || signal?.aborted === true) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      this.#emptyWaiters.push(done);
+      signal?.addEventListener('abort', done, { once: true });
+    });
   }
 
   /**

@@ -124,3 +124,26 @@ describe('the listening line', () => {
     expect(parseListeningLine('listening on nothing')).toBeUndefined();
   });
 });
+
+describe('ConnectionTracker.whenEmpty', () => {
+  it('resolves when the last socket closes, at once when empty, and on abort', async () => {
+    const server = createServer();
+    const tracker = new ConnectionTracker().attach(server);
+    await tracker.whenEmpty(); // nothing open
+    const s = await startServer(server);
+    teardown.add(s, () => s.close());
+    const client = teardown.add(connect(s.port, '127.0.0.1'), (c) => c.destroy());
+    await once(server, 'connection');
+    let resolved = false;
+    const empty = tracker.whenEmpty().then(() => (resolved = true));
+    const controller = new AbortController();
+    const aborted = tracker.whenEmpty(controller.signal);
+    controller.abort();
+    await aborted; // the deadline ends the wait though a socket is still open
+    expect(tracker.size).toBe(1);
+    expect(resolved).toBe(false);
+    client.destroy();
+    await empty;
+    expect(tracker.size).toBe(0);
+  });
+});
