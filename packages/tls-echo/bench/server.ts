@@ -28,8 +28,9 @@ const servers: Record<string, Server> = {
     key: read(config.ecdsa.key),
     ca,
     logger,
-  }),
-  rsa: createTlsEchoServer({ cert: read(config.rsa.cert), key: read(config.rsa.key), ca, logger }),
+  }).server,
+  rsa: createTlsEchoServer({ cert: read(config.rsa.cert), key: read(config.rsa.key), ca, logger })
+    .server,
   tcp: createServer({ allowHalfOpen: true }, (socket) => {
     handleEchoConnection(socket, { logger, greeting: GREETING });
   }),

@@ -4,10 +4,12 @@
  * negotiated.
  */
 import tls from 'node:tls';
-import { NetlabError } from 'common';
-import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_PORT } from './constants.ts';
+import { awaitConnect, resolveLimits } from 'common';
+import { DEFAULT_PORT } from './constants.ts';
+import { CLIENT_LIMITS } from './limits.ts';
 import { summarizePeerCertificate, type CertificateSummary } from './protocol/certificate.ts';
 
+/** Options of {@link connectTlsEcho}. */
 export interface TlsEchoClientOptions {
   /** Default `127.0.0.1` (the server certificate's SAN lists 127.0.0.1, ::1 and localhost). */
   host?: string;
@@ -30,8 +32,11 @@ export interface TlsEchoClientOptions {
   rejectUnauthorized?: boolean;
   /** A session from a previous connection's `session` event, to resume (RFC 8446 §2.2). */
   session?: Buffer;
-  /** TCP connect plus TLS handshake must finish within this time, in ms. Default 10 000. */
-  timeout?: number;
+  /**
+   * TCP connect plus TLS handshake must finish within this time, in ms. Default 10 000
+   * (limits.ts; the CLI's `--timeout`).
+   */
+  connectTimeout?: number;
 }
 
 /** What the client learned about the connection (what the CLI prints). */
@@ -56,45 +61,37 @@ export interface TlsConnectionInfo {
  * (`ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED`, `ERR_SSL_TLSV1_ALERT_UNKNOWN_CA`): wait for
  * the server's greeting to know you were accepted.
  *
+ * @throws {InvalidArgumentError} (common) `ERR_OUT_OF_RANGE` / `ERR_INVALID_ARG_TYPE` for a bad
+ *   `connectTimeout`.
  * @throws the connection's error, with its `code` (`ECONNREFUSED`, `SELF_SIGNED_CERT_IN_CHAIN`,
- *   `ERR_TLS_CERT_ALTNAME_INVALID`, `ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE` …), or a NetlabError
- *   `ERR_TLS_HANDSHAKE_TIMEOUT` after `timeout` ms.
+ *   `ERR_TLS_CERT_ALTNAME_INVALID`, `ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE` …), or common's
+ *   `ConnectTimeoutError` `ERR_TLS_HANDSHAKE_TIMEOUT` after `connectTimeout` ms.
  */
-export function connectTlsEcho(options: TlsEchoClientOptions = {}): Promise<tls.TLSSocket> {
+export async function connectTlsEcho(options: TlsEchoClientOptions = {}): Promise<tls.TLSSocket> {
+  const { connectTimeout } = resolveLimits(CLIENT_LIMITS, options);
   const host = options.host ?? '127.0.0.1';
-  const timeout = options.timeout ?? DEFAULT_CONNECT_TIMEOUT_MS;
-  return new Promise((resolve, reject) => {
-    const socket = tls.connect({
-      host,
-      port: options.port ?? DEFAULT_PORT,
-      // Node rejects an IP address as SNI (RFC 6066 §3); the IP is still checked against the SAN.
-      servername: options.servername,
-      cert: options.cert,
-      key: options.key,
-      ca: options.ca,
-      rejectUnauthorized: options.rejectUnauthorized ?? true,
-      session: options.session,
-    });
-    const timer = setTimeout(() => {
-      const err = new NetlabError(
-        'ERR_TLS_HANDSHAKE_TIMEOUT',
-        `no TLS handshake with ${host} within ${timeout} ms`,
-      );
-      socket.destroy();
-      reject(err);
-    }, timeout);
-    const onError = (err: Error): void => {
-      clearTimeout(timer);
-      socket.destroy();
-      reject(err);
-    };
-    socket.once('error', onError);
-    socket.once('secureConnect', () => {
-      clearTimeout(timer);
-      socket.off('error', onError);
-      resolve(socket);
-    });
+  const port = options.port ?? DEFAULT_PORT;
+  const socket = tls.connect({
+    host,
+    port,
+    // Node rejects an IP address as SNI (RFC 6066 §3); the IP is still checked against the SAN.
+    servername: options.servername,
+    cert: options.cert,
+    key: options.key,
+    ca: options.ca,
+    rejectUnauthorized: options.rejectUnauthorized ?? true,
+    session: options.session,
   });
+  try {
+    return await awaitConnect(socket, {
+      event: 'secureConnect',
+      timeoutMs: connectTimeout,
+      target: { host, port },
+    });
+  } catch (err) {
+    socket.destroy();
+    throw err;
+  }
 }
 
 /** Summarises a connected client socket: authorization, protocol, cipher, server certificate. */

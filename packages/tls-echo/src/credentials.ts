@@ -1,12 +1,12 @@
 /**
- * Loads `--cert`, `--key` and `--ca` at start and checks them (see {@link checkCredentials}),
- * so that a wrong file is one clear line and exit 2 rather than a stack trace on the first
- * connection. Without flags the dev PKI is used (`ensureDevCerts()`, `pnpm certs`).
+ * Reads a certificate, its key and a CA from the paths it is given, and checks them (see
+ * {@link checkCredentials}), so that a wrong file is one clear line at start rather than a
+ * stack trace on the first connection. Reads only: it never creates, writes or picks a file.
+ * Which files to use (the dev PKI when no flag is given) is the CLI's decision (main.ts).
  */
 import type { X509Certificate } from 'node:crypto';
 import { open } from 'node:fs/promises';
-import { ensureDevCerts } from 'certs';
-import { MAX_PEM_FILE_BYTES } from './constants.ts';
+import { MAX_PEM_FILE_BYTES, PEM_READ_CHUNK_BYTES } from './constants.ts';
 import { CredentialsError } from './errors.ts';
 import {
   checkCredentials,
@@ -14,11 +14,11 @@ import {
   type CheckedCredentials,
 } from './protocol/certificate.ts';
 
-/** Paths of a certificate, its key and the CA file; any left out comes from the dev PKI. */
+/** Paths of a certificate (PEM, or a chain: leaf first), its private key and the CA file. */
 export interface CredentialPaths {
-  cert?: string | undefined;
-  key?: string | undefined;
-  ca?: string | undefined;
+  cert: string;
+  key: string;
+  ca: string;
 }
 
 /** The files' contents (for `tls.createServer`/`tls.connect`) plus their parsed forms. */
@@ -26,52 +26,75 @@ export interface LoadedCredentials extends CheckedCredentials {
   cert: Buffer;
   key: Buffer;
   ca: Buffer;
-  paths: { cert: string; key: string; ca: string };
+  paths: CredentialPaths;
+}
+
+/** A CA file, read and parsed (see {@link loadTrustedCa}). */
+export interface TrustedCa {
+  pem: Buffer;
+  path: string;
+  /** The first certificate of the file (Node trusts every certificate in it). */
+  certificate: X509Certificate;
 }
 
 /**
- * Reads and checks a certificate, key and CA. `role` picks the dev PKI pair used for a path
- * that was not given (`server` → certs/server.*, `client` → certs/client.*).
+ * Reads and checks a certificate, its key and a CA, each at most `MAX_PEM_FILE_BYTES` (1 MiB).
  *
- * @throws {CredentialsError} `ERR_TLS_CREDENTIALS_UNREADABLE` (missing, unreadable, > 1 MiB),
- *   and every code of {@link checkCredentials}.
+ * @param now the time the certificate must be valid at (default: now).
+ * @throws {CredentialsError} `ERR_TLS_CREDENTIALS_UNREADABLE` (missing, unreadable, a directory,
+ *   over 1 MiB), and every code of {@link checkCredentials}; `path` names the file.
  */
 export async function loadCredentials(
   paths: CredentialPaths,
-  role: 'server' | 'client',
   now: Date = new Date(),
 ): Promise<LoadedCredentials> {
-  let resolved = paths as Required<CredentialPaths>;
-  if (paths.cert === undefined || paths.key === undefined || paths.ca === undefined) {
-    const dev = await ensureDevCerts();
-    resolved = {
-      cert: paths.cert ?? (role === 'server' ? dev.serverCert : dev.clientCert),
-      key: paths.key ?? (role === 'server' ? dev.serverKey : dev.clientKey),
-      ca: paths.ca ?? dev.ca,
-    };
-  }
   const [cert, key, ca] = await Promise.all([
-    readPem(resolved.cert),
-    readPem(resolved.key),
-    readPem(resolved.ca),
+    readPem(paths.cert),
+    readPem(paths.key),
+    readPem(paths.ca),
   ]);
-  const checked = checkCredentials({ cert, key, ca }, resolved, now);
-  return { ...checked, cert, key, ca, paths: resolved };
+  const checked = checkCredentials({ cert, key, ca }, paths, now);
+  return { ...checked, cert, key, ca, paths: { ...paths } };
 }
 
+/**
+ * Reads and parses a CA file, for a client that verifies the server but sends no certificate
+ * of its own.
+ *
+ * @throws {CredentialsError} `ERR_TLS_CREDENTIALS_UNREADABLE`, `ERR_TLS_INVALID_CERT`.
+ */
+export async function loadTrustedCa(path: string): Promise<TrustedCa> {
+  const pem = await readPem(path);
+  return { pem, path, certificate: parseCertificate(pem, path) };
+}
+
+/**
+ * Reads one credential file, at most `MAX_PEM_FILE_BYTES`: a regular file over the limit is
+ * refused before reading, and a pipe or device (`--cert <(…)`, `/dev/zero`), whose size `stat`
+ * does not know, is cut off at the limit.
+ */
 async function readPem(path: string): Promise<Buffer> {
+  const tooLarge = (size: string): CredentialsError =>
+    new CredentialsError(
+      'ERR_TLS_CREDENTIALS_UNREADABLE',
+      path,
+      `${path} is ${size} bytes; certificate files are limited to ${MAX_PEM_FILE_BYTES}`,
+    );
   let handle;
   try {
     handle = await open(path, 'r');
     const { size } = await handle.stat();
-    if (size > MAX_PEM_FILE_BYTES) {
-      throw new CredentialsError(
-        'ERR_TLS_CREDENTIALS_UNREADABLE',
-        path,
-        `${path} is ${size} bytes; certificate files are limited to ${MAX_PEM_FILE_BYTES}`,
-      );
+    if (size > MAX_PEM_FILE_BYTES) throw tooLarge(String(size));
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(PEM_READ_CHUNK_BYTES);
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) return Buffer.concat(chunks, total);
+      total += bytesRead;
+      if (total > MAX_PEM_FILE_BYTES) throw tooLarge(`over ${MAX_PEM_FILE_BYTES}`);
+      chunks.push(chunk.subarray(0, bytesRead));
     }
-    return await handle.readFile();
   } catch (err) {
     if (err instanceof CredentialsError) throw err;
     const e = err as NodeJS.ErrnoException;
@@ -92,18 +115,4 @@ async function readPem(path: string): Promise<Buffer> {
   } finally {
     await handle?.close();
   }
-}
-
-/**
- * Reads and parses a CA file (default: the dev PKI's `certs/ca.crt`), for a client that
- * verifies the server but sends no certificate of its own.
- *
- * @throws {CredentialsError} `ERR_TLS_CREDENTIALS_UNREADABLE`, `ERR_TLS_INVALID_CERT`.
- */
-export async function loadTrustedCa(
-  path: string | undefined,
-): Promise<{ pem: Buffer; path: string; certificate: X509Certificate }> {
-  const resolved = path ?? (await ensureDevCerts()).ca;
-  const pem = await readPem(resolved);
-  return { pem, path: resolved, certificate: parseCertificate(pem, resolved) };
 }

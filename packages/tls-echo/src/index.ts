@@ -1,4 +1,5 @@
-export { createTlsEchoServer, endConnections, type TlsEchoServerOptions } from './server.ts';
+export { createTlsEchoServer, TlsEchoServer, type TlsEchoServerOptions } from './server.ts';
+export { LIMITS, SERVER_LIMITS, CLIENT_LIMITS } from './limits.ts';
 export {
   connectTlsEcho,
   describeConnection,
@@ -10,6 +11,7 @@ export {
   loadTrustedCa,
   type CredentialPaths,
   type LoadedCredentials,
+  type TrustedCa,
 } from './credentials.ts';
 export { CredentialsError, type CredentialsErrorCode } from './errors.ts';
 export {
@@ -27,5 +29,7 @@ export {
   formatTlsError,
   type TlsErrorExplanation,
   type TlsErrorSide,
+  type TlsErrorTable,
 } from './protocol/error-codes.ts';
+export { ERR_TLS_CLOSED_BEFORE_GREETING, TLS_ECHO_ERROR_EXPLANATIONS } from './explanations.ts';
 export * from './constants.ts';

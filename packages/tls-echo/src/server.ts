@@ -4,21 +4,23 @@
  * is missing or not signed by the CA (`rejectUnauthorized`). Every secure connection gets
  * `welcome!\n` and then an echo with tcp-server's backpressure, half-close and idle timeout.
  */
+import type { EventEmitter } from 'node:events';
 import tls from 'node:tls';
-import { connectionLogger, type Logger } from 'common';
-import { handleEchoConnection, type ConnectionHandle } from 'tcp-server';
 import {
-  DEFAULT_HANDSHAKE_TIMEOUT_MS,
-  DEFAULT_IDLE_TIMEOUT_MS,
-  GREETING,
-  MIN_TLS_VERSION,
-} from './constants.ts';
-import { explainTlsError } from './protocol/error-codes.ts';
+  ConnectionTracker,
+  connectionLogger,
+  resolveLimits,
+  type LimitValues,
+  type Logger,
+  type NetlabServer,
+} from 'common';
+import { handleEchoConnection, type ConnectionHandle } from 'tcp-server';
+import { GREETING, MIN_TLS_VERSION } from './constants.ts';
+import { SERVER_LIMITS } from './limits.ts';
 import { summarizePeerCertificate } from './protocol/certificate.ts';
+import { explainTlsError } from './protocol/error-codes.ts';
 
-/** The open echo connections of each server made by {@link createTlsEchoServer}. */
-const openConnections = new WeakMap<tls.Server, Set<ConnectionHandle>>();
-
+/** Options of {@link createTlsEchoServer}. */
 export interface TlsEchoServerOptions {
   /** Server certificate (PEM, or a PEM chain: leaf first, then intermediates). */
   cert: string | Buffer;
@@ -31,7 +33,7 @@ export interface TlsEchoServerOptions {
    * `unauthorized` with `socket.authorizationError`. INSECURE: anyone may connect. Default false.
    */
   allowUnauthorized?: boolean;
-  /** Idle timeout per connection, in ms (0 = none). Default 60 000. */
+  /** Idle timeout per connection, in ms, 0 = none. Default 60 000 (limits.ts). */
   idleTimeout?: number;
   /** The handshake must finish within this time, in ms. Default 10 000 (Node's: 120 000). */
   handshakeTimeout?: number;
@@ -50,31 +52,80 @@ export interface TlsEchoServerOptions {
  * the error's `code` (`ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE`,
  * `ERR_SSL_TLSV1_ALERT_UNKNOWN_CA`, `ERR_SSL_UNSUPPORTED_PROTOCOL`,
  * `ERR_TLS_HANDSHAKE_TIMEOUT` …), or, for a client certificate that did not verify, the
- * verification code (`UNABLE_TO_VERIFY_LEAF_SIGNATURE`, `CERT_HAS_EXPIRED`). A failed handshake closes only that connection.
+ * verification code (`UNABLE_TO_VERIFY_LEAF_SIGNATURE`, `CERT_HAS_EXPIRED`). A failed
+ * handshake closes only that connection.
  *
+ * @throws {InvalidArgumentError} (common) `ERR_INVALID_ARG_TYPE` / `ERR_OUT_OF_RANGE` for an
+ *   `idleTimeout` or `handshakeTimeout` outside its bounds (limits.ts).
  * @throws the `tls.createSecureContext` error for credentials OpenSSL refuses
  *   (`ERR_OSSL_X509_KEY_VALUES_MISMATCH` …); check them first with `loadCredentials`.
  */
-export function createTlsEchoServer(options: TlsEchoServerOptions): tls.Server {
-  const { logger } = options;
-  const allowUnauthorized = options.allowUnauthorized ?? false;
-  const idleTimeout = options.idleTimeout ?? DEFAULT_IDLE_TIMEOUT_MS;
-  const greeting = options.greeting ?? GREETING;
-  const server = tls.createServer({
-    cert: options.cert,
-    key: options.key,
-    ca: options.ca,
-    requestCert: true,
-    rejectUnauthorized: !allowUnauthorized,
-    minVersion: MIN_TLS_VERSION,
-    handshakeTimeout: options.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT_MS,
-    allowHalfOpen: true,
-  });
-  const open = new Set<ConnectionHandle>();
-  openConnections.set(server, open);
+export function createTlsEchoServer(options: TlsEchoServerOptions): TlsEchoServer {
+  return new TlsEchoServer(options);
+}
 
-  server.on('secureConnection', (socket: tls.TLSSocket) => {
-    const log = connectionLogger(logger, socket);
+/**
+ * The TLS echo server in netlab's server shape: the unstarted `tls.Server`, its open
+ * connections (every raw TCP socket it accepted, and each secure connection's echo handle under
+ * its `TLSSocket`), and `drain`, the graceful step of a shutdown. Run it with common's `serve()`
+ * (or `startServer()` in tests). Made by {@link createTlsEchoServer}.
+ */
+export class TlsEchoServer implements NetlabServer<tls.Server> {
+  readonly server: tls.Server;
+  readonly connections = new ConnectionTracker<ConnectionHandle>();
+  readonly scheme = 'tls';
+  /** The resolved timeouts, in ms. */
+  readonly limits: Readonly<LimitValues<typeof SERVER_LIMITS>>;
+  readonly #logger: Logger;
+  readonly #greeting: string;
+  #draining = false;
+
+  constructor(options: TlsEchoServerOptions) {
+    this.limits = resolveLimits(SERVER_LIMITS, options);
+    this.#logger = options.logger;
+    this.#greeting = options.greeting ?? GREETING;
+    this.server = tls.createServer({
+      cert: options.cert,
+      key: options.key,
+      ca: options.ca,
+      requestCert: true,
+      rejectUnauthorized: !(options.allowUnauthorized ?? false),
+      minVersion: MIN_TLS_VERSION,
+      handshakeTimeout: this.limits.handshakeTimeout,
+      allowHalfOpen: true,
+    });
+    // Raw TCP sockets, from `connection`: also those still in (or failing) the handshake.
+    this.connections.attach(this.server);
+    this.server.on('secureConnection', (socket: tls.TLSSocket) => this.#onSecureConnection(socket));
+    this.server.on('tlsClientError', (err: NodeJS.ErrnoException, socket: tls.TLSSocket) =>
+      this.#onClientError(err, socket),
+    );
+  }
+
+  /**
+   * Graceful shutdown step, after the server stopped accepting: every echo connection stops
+   * echoing and half-closes once its queued bytes are flushed (TLS close_notify, then FIN;
+   * later input is discarded), and so does any connection whose handshake completes from now
+   * on, right after its greeting. Resolves once every connection closed (the peer answers our
+   * close_notify with its own and closes), or when `signal` aborts; a handshake still in flight
+   * then is the caller's to destroy.
+   */
+  async drain(signal: AbortSignal): Promise<void> {
+    this.#draining = true;
+    let ended = 0;
+    for (const handle of this.connections.values()) {
+      handle.end();
+      ended += 1;
+    }
+    this.#logger.info(
+      { connections: ended },
+      'half-closing open connections (close_notify) after their last echo',
+    );
+    await whenClosed(this.connections.sockets, signal);
+  }
+
+  #onSecureConnection(socket: tls.TLSSocket): void {
+    const log = connectionLogger(this.#logger, socket);
     const peer = summarizePeerCertificate(socket.getPeerCertificate());
     const details = {
       authorized: socket.authorized,
@@ -92,19 +143,24 @@ export function createTlsEchoServer(options: TlsEchoServerOptions): tls.Server {
     };
     if (socket.authorized) log.info(details, 'secure connection: authorized');
     else log.warn(details, 'secure connection: unauthorized (allowed by --allow-unauthorized)');
-    const handle = handleEchoConnection(socket, { logger: log, idleTimeout, greeting });
-    open.add(handle);
-    socket.once('close', () => open.delete(handle));
-  });
+    const handle = handleEchoConnection(socket, {
+      logger: log,
+      idleTimeout: this.limits.idleTimeout,
+      greeting: this.#greeting,
+    });
+    this.connections.set(socket, handle);
+    // A handshake that finished during a drain: greet, then end like the others.
+    if (this.#draining) handle.end();
+  }
 
-  server.on('tlsClientError', (err: NodeJS.ErrnoException, socket: tls.TLSSocket) => {
+  #onClientError(err: NodeJS.ErrnoException, socket: tls.TLSSocket): void {
     // Node checks the client certificate after the handshake and, with rejectUnauthorized,
     // destroys the socket without a TLS alert: `err` is then a bare ECONNRESET ("socket hang
     // up") and the real reason is `socket.authorizationError` (CERT_HAS_EXPIRED …).
     const rejected = socket.authorizationError !== undefined && socket.authorizationError !== null;
     const code = rejected ? String(socket.authorizationError) : err.code;
     // A destroyed socket has no remote address any more: common's logger then says `unknown`.
-    connectionLogger(logger, socket).warn(
+    connectionLogger(this.#logger, socket).warn(
       {
         code,
         errorCode: rejected ? err.code : undefined,
@@ -113,23 +169,35 @@ export function createTlsEchoServer(options: TlsEchoServerOptions): tls.Server {
       rejected ? 'TLS handshake failed: client certificate rejected' : 'TLS handshake failed',
     );
     socket.destroy();
-  });
-
-  return server;
+  }
 }
 
 function firstLine(s: string): string {
   return s.split('\n')[0] ?? '';
 }
 
+// TODO(common): tcp-server has the same wait; every server's `drain` ends with it, so it
+// belongs on `ConnectionTracker` (e.g. `tracker.whenEmpty(signal)`), which owns the set.
 /**
- * Graceful shutdown step (common's `serve` `drain`): every open echo connection stops echoing
- * and half-closes once its queued bytes are flushed (TLS close_notify, then FIN); later input is
- * discarded. Returns how many connections were asked to end.
+ * Resolves once every socket now in `sockets` has emitted `close`, or as soon as `signal`
+ * aborts (at once if it already has). Waits on the events, no polling; removes its listeners
+ * either way. A socket's `error` is not a reason to stop waiting: `close` follows it.
  */
-export function endConnections(server: tls.Server): number {
-  const open = openConnections.get(server);
-  if (open === undefined) return 0;
-  for (const handle of open) handle.end();
-  return open.size;
+function whenClosed(sockets: ReadonlySet<EventEmitter>, signal: AbortSignal): Promise<void> {
+  const pending = new Set(sockets);
+  if (pending.size === 0 || signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const finish = (): void => {
+      for (const socket of pending) socket.off('close', onClose);
+      signal.removeEventListener('abort', finish);
+      resolve();
+    };
+    function onClose(this: EventEmitter): void {
+      this.off('close', onClose);
+      pending.delete(this);
+      if (pending.size === 0) finish();
+    }
+    for (const socket of pending) socket.on('close', onClose);
+    signal.addEventListener('abort', finish, { once: true });
+  });
 }

@@ -2,6 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createCa, issueCertificate } from 'certs';
+import { NetlabError, exitCodeFor } from 'common';
 import { CredentialsError, checkCredentials, summarizePeerCertificate } from '../src/index.ts';
 import { expiredPki, loadPki, type Pki } from './helpers.ts';
 
@@ -40,7 +41,11 @@ describe('checkCredentials', () => {
     } catch (err) {
       error = err as CredentialsError;
     }
-    expect(error).toMatchObject({ code: 'ERR_TLS_KEY_MISMATCH', path: 'b.key', exitCode: 2 });
+    expect(error).toMatchObject({ code: 'ERR_TLS_KEY_MISMATCH', path: 'b.key' });
+    expect(error).toBeInstanceOf(NetlabError);
+    // A library error knows no exit code; the CLI lists it among runMain's usage errors (exit 2).
+    expect(error).not.toHaveProperty('exitCode');
+    expect(exitCodeFor(error, [CredentialsError])).toBe(2);
     expect(error?.message).toBe('b.key is not the private key of a.crt (their public keys differ)');
   });
 

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from 'common';
+import { ConnectTimeoutError, silentLogger } from 'common';
 import { Teardown, startServer, waitForEvent } from 'common/harness';
 import {
   connectTlsEcho,
@@ -98,7 +98,17 @@ describe('connectTlsEcho', () => {
     const server = createServer(() => {});
     const running = await startServer(server);
     teardown.add(running, () => running.close());
-    expect(await failure({ port: running.port, timeout: 200 })).toBe('ERR_TLS_HANDSHAKE_TIMEOUT');
+    const err = await connect({ port: running.port, connectTimeout: 200 }).then(
+      () => new Error('connected'),
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ConnectTimeoutError);
+    expect(err).toMatchObject({
+      code: 'ERR_TLS_HANDSHAKE_TIMEOUT',
+      timeoutMs: 200,
+      address: '127.0.0.1',
+      port: running.port,
+    });
   });
 
   it('resumes a TLS 1.3 session from a ticket, still authorized by the server', async () => {

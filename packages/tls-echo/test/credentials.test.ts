@@ -1,9 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Teardown } from 'common/harness';
-import type { CredentialsError } from '../src/index.ts';
+import { credentialPaths, trustedCaPath } from '../src/cli/credentials.ts';
+import type { CredentialPaths, CredentialsError } from '../src/index.ts';
 import { MAX_PEM_FILE_BYTES, loadCredentials, loadTrustedCa } from '../src/index.ts';
 import { loadPki, type Pki } from './helpers.ts';
 
@@ -11,8 +12,11 @@ const teardown = new Teardown();
 afterEach(() => teardown.run());
 
 let pki: Pki;
+/** The dev PKI's server pair: each test replaces one path. */
+let server: CredentialPaths;
 beforeAll(async () => {
   pki = await loadPki();
+  server = { cert: pki.paths.serverCert, key: pki.paths.serverKey, ca: pki.paths.ca };
 });
 
 async function tempDir(): Promise<string> {
@@ -20,8 +24,8 @@ async function tempDir(): Promise<string> {
   return teardown.add(dir, () => rm(dir, { recursive: true, force: true }));
 }
 
-async function loadError(paths: Parameters<typeof loadCredentials>[0]): Promise<CredentialsError> {
-  return loadCredentials(paths, 'server').then(
+async function loadError(paths: Partial<CredentialPaths>): Promise<CredentialsError> {
+  return loadCredentials({ ...server, ...paths }).then(
     () => {
       throw new Error('loaded');
     },
@@ -29,25 +33,55 @@ async function loadError(paths: Parameters<typeof loadCredentials>[0]): Promise<
   );
 }
 
-describe('loadCredentials', () => {
-  it('defaults to the dev PKI (server pair, or client pair)', async () => {
-    const server = await loadCredentials({}, 'server');
-    expect(server.paths).toEqual({
-      cert: pki.paths.serverCert,
-      key: pki.paths.serverKey,
-      ca: pki.paths.ca,
-    });
-    expect(server.cert.toString()).toBe(pki.server.cert);
-    const client = await loadCredentials({}, 'client');
+describe('the CLIs’ default paths (cli/credentials.ts)', () => {
+  it('default to the dev PKI (server pair, or client pair), which loads', async () => {
+    const serverPaths = await credentialPaths({}, 'server');
+    expect(serverPaths).toEqual(server);
+    const loaded = await loadCredentials(serverPaths);
+    expect(loaded.paths).toEqual(server);
+    expect(loaded.cert.toString()).toBe(pki.server.cert);
+    const client = await loadCredentials(await credentialPaths({}, 'client'));
     expect(client.paths.cert).toBe(pki.paths.clientCert);
+    expect(await trustedCaPath(undefined)).toBe(pki.paths.ca);
   });
 
+  it('keep every path a flag gave, and fill only the others', async () => {
+    const given = { cert: '/x/a.crt', key: '/x/a.key', ca: '/x/ca.crt' };
+    expect(await credentialPaths(given, 'client')).toEqual(given);
+    expect(await credentialPaths({ key: '/x/a.key' }, 'client')).toEqual({
+      cert: pki.paths.clientCert,
+      key: '/x/a.key',
+      ca: pki.paths.ca,
+    });
+    expect(await trustedCaPath('/x/ca.crt')).toBe('/x/ca.crt');
+  });
+});
+
+describe('loadCredentials', () => {
   it('reports a missing file by path (ERR_TLS_CREDENTIALS_UNREADABLE)', async () => {
     const dir = await tempDir();
     const missing = join(dir, 'nope.crt');
     const err = await loadError({ cert: missing });
     expect(err).toMatchObject({ code: 'ERR_TLS_CREDENTIALS_UNREADABLE', path: missing });
     expect(err.message).toBe(`cannot read ${missing}: no such file (ENOENT)`);
+  });
+
+  it('never writes: given paths that do not exist, it fails and creates nothing', async () => {
+    const dir = await tempDir();
+    const absent = join(dir, 'certs');
+    const paths = {
+      cert: join(absent, 'server.crt'),
+      key: join(absent, 'server.key'),
+      ca: join(absent, 'ca.crt'),
+    };
+    await expect(loadCredentials(paths)).rejects.toMatchObject({
+      code: 'ERR_TLS_CREDENTIALS_UNREADABLE',
+    });
+    await expect(loadTrustedCa(paths.ca)).rejects.toMatchObject({
+      code: 'ERR_TLS_CREDENTIALS_UNREADABLE',
+      path: paths.ca,
+    });
+    expect(await readdir(dir)).toEqual([]);
   });
 
   it('reports a directory given as a file', async () => {
@@ -67,6 +101,14 @@ describe('loadCredentials', () => {
     expect(err.message).toContain('limited to');
   });
 
+  it('stops reading an endless device at the limit', async () => {
+    const err = await loadError({ cert: '/dev/zero' });
+    expect(err).toMatchObject({ code: 'ERR_TLS_CREDENTIALS_UNREADABLE', path: '/dev/zero' });
+    expect(err.message).toBe(
+      `/dev/zero is over ${MAX_PEM_FILE_BYTES} bytes; certificate files are limited to ${MAX_PEM_FILE_BYTES}`,
+    );
+  });
+
   it('checks the files it read (mismatched key)', async () => {
     expect(await loadError({ key: pki.paths.clientKey })).toMatchObject({
       code: 'ERR_TLS_KEY_MISMATCH',
@@ -76,8 +118,8 @@ describe('loadCredentials', () => {
 });
 
 describe('loadTrustedCa', () => {
-  it('defaults to the dev CA and rejects a file without a certificate', async () => {
-    expect((await loadTrustedCa(undefined)).certificate.subject).toContain('netlab dev CA');
+  it('reads the dev CA and rejects a file without a certificate', async () => {
+    expect((await loadTrustedCa(pki.paths.ca)).certificate.subject).toContain('netlab dev CA');
     await expect(loadTrustedCa(pki.paths.caKey)).rejects.toMatchObject({
       code: 'ERR_TLS_INVALID_CERT',
     });

@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { TLS_ERROR_EXPLANATIONS, explainTlsError, formatTlsError } from '../src/index.ts';
+import {
+  ERR_TLS_CLOSED_BEFORE_GREETING,
+  TLS_ECHO_ERROR_EXPLANATIONS,
+  TLS_ERROR_EXPLANATIONS,
+  explainTlsError,
+  formatTlsError,
+} from '../src/index.ts';
 
 describe('TLS error explanations', () => {
   it.each([
@@ -15,13 +21,13 @@ describe('TLS error explanations', () => {
     'ERR_SSL_UNSUPPORTED_PROTOCOL',
     'ERR_TLS_CLOSED_BEFORE_GREETING',
   ])('explains %s in one line', (code) => {
-    const text = explainTlsError(code);
+    const text = explainTlsError(code, TLS_ECHO_ERROR_EXPLANATIONS);
     expect(text).toBeDefined();
     expect(text).not.toContain('\n');
   });
 
   it('has one-line, non-empty explanations only', () => {
-    for (const [code, { explanation, side }] of Object.entries(TLS_ERROR_EXPLANATIONS)) {
+    for (const [code, { explanation, side }] of Object.entries(TLS_ECHO_ERROR_EXPLANATIONS)) {
       expect(code).toMatch(/^[A-Z0-9_]+$/);
       expect(explanation.length, code).toBeGreaterThan(20);
       expect(explanation, code).not.toContain('\n');
@@ -32,6 +38,25 @@ describe('TLS error explanations', () => {
   it('returns undefined for codes it does not know', () => {
     expect(explainTlsError('ERR_SOMETHING_ELSE')).toBeUndefined();
     expect(explainTlsError(undefined)).toBeUndefined();
+  });
+
+  it('keeps the shared table free of tls-echo: the echo-only code is added on top', () => {
+    expect(explainTlsError(ERR_TLS_CLOSED_BEFORE_GREETING)).toBeUndefined();
+    expect(explainTlsError(ERR_TLS_CLOSED_BEFORE_GREETING, TLS_ECHO_ERROR_EXPLANATIONS)).toMatch(
+      /right after the handshake/,
+    );
+    for (const [code, entry] of Object.entries(TLS_ERROR_EXPLANATIONS)) {
+      expect(TLS_ECHO_ERROR_EXPLANATIONS[code], code).toBe(entry);
+      expect(entry.explanation, code).not.toMatch(/tls-echo|welcome|greeting/i);
+    }
+    expect(
+      formatTlsError(
+        { code: ERR_TLS_CLOSED_BEFORE_GREETING, message: '' },
+        TLS_ECHO_ERROR_EXPLANATIONS,
+      ),
+    ).toBe(
+      `ERR_TLS_CLOSED_BEFORE_GREETING: ${TLS_ECHO_ERROR_EXPLANATIONS[ERR_TLS_CLOSED_BEFORE_GREETING]!.explanation}`,
+    );
   });
 
   it('formats a known code as CODE: explanation', () => {
@@ -51,7 +76,7 @@ describe('TLS error explanations', () => {
 
   it('are all listed in the README table', () => {
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-    for (const code of Object.keys(TLS_ERROR_EXPLANATIONS)) {
+    for (const code of Object.keys(TLS_ECHO_ERROR_EXPLANATIONS)) {
       expect(readme, code).toMatch(new RegExp(`^\\| \`${code}\` +\\|`, 'm'));
     }
   });

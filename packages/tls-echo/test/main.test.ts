@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Teardown, runMain, startMain, type ListeningMain } from 'common/harness';
+import { Teardown, execMain, startMain, type ListeningMain } from 'common/harness';
 import { TlsPeer, expiredPki, loadPki, type Pki } from './helpers.ts';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
@@ -45,7 +45,7 @@ afterAll(async () => {
 });
 
 function client(args: string[], input = '') {
-  return runMain(MAIN, ['client', '--port', String(server.port), ...args], { input });
+  return execMain(MAIN, ['client', '--port', String(server.port), ...args], { input });
 }
 
 describe('client CLI', () => {
@@ -128,7 +128,7 @@ describe('server CLI', () => {
       /^tls-echo: .*expired\.crt expired on .* GMT$/,
     ],
   ])('refuses %s at start: one line on stderr, exit 2', async (_name, args, message) => {
-    const result = await runMain(MAIN, [...args(), '--port', '0']);
+    const result = await execMain(MAIN, [...args(), '--port', '0']);
     expect(result.code).toBe(2);
     expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(message);
@@ -140,7 +140,7 @@ describe('server CLI', () => {
     teardown.add(insecure, () => insecure.stop());
     const warning = await insecure.stdout.waitFor(/INSECURE/);
     expect(JSON.parse(warning)).toMatchObject({ level: 40 });
-    const result = await runMain(
+    const result = await execMain(
       MAIN,
       ['client', '--port', String(insecure.port), '--no-client-cert'],
       { input: 'hi\n' },

@@ -32,14 +32,16 @@ describe('README openssl commands', () => {
     await promisify(execFile)('sh', ['-e', '-c', await readmeOpensslBlock()], { cwd: dir });
 
     const f = (name: string): string => join(dir, name);
-    const server = await loadCredentials(
-      { cert: f('server.crt'), key: f('server.key'), ca: f('ca.crt') },
-      'server',
-    );
-    const client = await loadCredentials(
-      { cert: f('client.crt'), key: f('client.key'), ca: f('ca.crt') },
-      'client',
-    );
+    const server = await loadCredentials({
+      cert: f('server.crt'),
+      key: f('server.key'),
+      ca: f('ca.crt'),
+    });
+    const client = await loadCredentials({
+      cert: f('client.crt'),
+      key: f('client.key'),
+      ca: f('ca.crt'),
+    });
     expect(client.privateKey.asymmetricKeyType).toBe('rsa');
     expect(client.privateKey.asymmetricKeyDetails?.modulusLength).toBe(2048);
     expect(server.privateKey.asymmetricKeyDetails?.namedCurve).toBe('prime256v1');

@@ -1,10 +1,11 @@
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
+import { TLSSocket } from 'node:tls';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Teardown, startServer, withTimeout } from 'common/harness';
+import { Teardown, startServer, waitForEvent, withTimeout } from 'common/harness';
 import {
+  TlsEchoServer,
   createTlsEchoServer,
-  endConnections,
   explainTlsError,
   type TlsEchoServerOptions,
 } from '../src/index.ts';
@@ -21,10 +22,10 @@ beforeAll(async () => {
 
 async function start(options: Partial<TlsEchoServerOptions> = {}) {
   const log = new CapturedLog();
-  const server = createTlsEchoServer({ ...pki.server, ca: pki.ca, logger: log.logger, ...options });
-  const running = await startServer(server);
+  const app = createTlsEchoServer({ ...pki.server, ca: pki.ca, logger: log.logger, ...options });
+  const running = await startServer(app);
   teardown.add(running, () => running.close());
-  return { log, port: running.port, server };
+  return { log, port: running.port, app };
 }
 
 describe('createTlsEchoServer', () => {
@@ -147,9 +148,9 @@ describe('createTlsEchoServer', () => {
   it('cleans up after a client that rejects the server certificate mid-handshake', async () => {
     // A Node client that refuses the server (here: a name not in the SAN) closes without an
     // alert, and Node's server does not notice until the handshake timeout (Node 20).
-    const { log, port, server } = await start({ handshakeTimeout: 300 });
+    const { log, port, app } = await start({ handshakeTimeout: 300 });
     const rawClosed = new Promise<void>((resolve) =>
-      server.once('connection', (raw: Socket) => raw.once('close', () => resolve())),
+      app.server.once('connection', (raw: Socket) => raw.once('close', () => resolve())),
     );
     const client = new TlsPeer({ port, ca: pki.ca, ...pki.client, servername: 'example.com' });
     teardown.add(client, () => client.destroy());
@@ -192,14 +193,68 @@ describe('createTlsEchoServer', () => {
     expect(explainTlsError(String(record.authorizationError))).toBeDefined();
   });
 
-  it('endConnections half-closes every open connection (graceful shutdown)', async () => {
-    const { server, port } = await start();
+  it('drain: close_notify after the greeting, then resolves once every connection closed', async () => {
+    const { app, port } = await start();
+    expect(app).toBeInstanceOf(TlsEchoServer);
+    expect(app.scheme).toBe('tls');
     const client = new TlsPeer({ port, ca: pki.ca, ...pki.client });
     teardown.add(client, () => client.destroy());
     await client.waitForText('welcome!\n');
-    expect(endConnections(server)).toBe(1);
+    // One raw socket (from `connection`) and one echo handle (under its TLSSocket).
+    expect(app.connections.size).toBe(1);
+    expect(app.connections.stateSize).toBe(1);
+    const [key] = [...app.connections.entries()][0]!;
+    expect(key).toBeInstanceOf(TLSSocket);
+    await app.drain(new AbortController().signal);
+    expect(app.connections.size).toBe(0);
+    expect(app.connections.stateSize).toBe(0);
+    // A clean TLS end (close_notify, then FIN), no reset, nothing after the greeting.
     expect(await client.errorCode()).toBeUndefined();
     expect(client.text).toBe('welcome!\n');
+  });
+
+  it('drain: echoes what was already sent before ending', async () => {
+    const { app, port } = await start();
+    const client = new TlsPeer({ port, ca: pki.ca, ...pki.client });
+    teardown.add(client, () => client.destroy());
+    await client.waitForText('welcome!\n');
+    client.socket.write('last words\n');
+    await client.waitForText('last words\n');
+    await app.drain(new AbortController().signal);
+    expect(await client.errorCode()).toBeUndefined();
+    expect(client.text).toBe('welcome!\nlast words\n');
+  });
+
+  it('drain: a handshake that completes during the drain is greeted, then ended', async () => {
+    const { app, port } = await start();
+    let drained: Promise<void> | undefined;
+    // The raw socket is accepted before the TLS handshake: drain starts mid-handshake.
+    app.server.once('connection', () => {
+      drained = app.drain(new AbortController().signal);
+    });
+    const client = new TlsPeer({ port, ca: pki.ca, ...pki.client });
+    teardown.add(client, () => client.destroy());
+    expect(await client.errorCode()).toBeUndefined();
+    expect(client.text).toBe('welcome!\n');
+    await withTimeout(drained!, 5_000, 'the drain to resolve');
+    expect(app.connections.size).toBe(0);
+  });
+
+  it('drain: resolves when the signal aborts, leaving a stalled handshake to the caller', async () => {
+    const { app, port } = await start();
+    const accepted = waitForEvent(app.server, 'connection');
+    const raw = connect(port, '127.0.0.1'); // TCP only: never sends a ClientHello
+    teardown.add(raw, () => raw.destroy());
+    raw.on('error', () => {});
+    await accepted;
+    expect(app.connections.size).toBe(1);
+    const controller = new AbortController();
+    const drained = app.drain(controller.signal);
+    controller.abort();
+    await withTimeout(drained, 5_000, 'the drain to resolve on abort');
+    expect(app.connections.size).toBe(1);
+    expect(app.connections.destroyAll()).toBe(1);
+    await withTimeout(once(raw, 'close'), 5_000, 'the destroyed socket to close');
   });
 
   it('explains every code it logs', async () => {

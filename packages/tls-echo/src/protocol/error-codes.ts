@@ -1,6 +1,7 @@
 /**
- * The TLS error codes a user of the book's §7.5 server and client meets, each explained in one
- * line. Node reports certificate-verification failures with OpenSSL's X.509 names
+ * The TLS error codes a user of the book's §7.5 servers and clients meets, each explained in one
+ * line: the table every netlab TLS package shares (it names no package, only the flags their
+ * CLIs have in common: `--ca`, `--cert/--key`, `--servername`, `--insecure`). Node reports certificate-verification failures with OpenSSL's X.509 names
  * (`SELF_SIGNED_CERT_IN_CHAIN`, from `X509_verify_cert_error_string`), TLS alerts received from
  * the peer as `ERR_SSL_<alert>` (RFC 8446 §6.2, RFC 5246 §7.2), local OpenSSL failures as
  * `ERR_SSL_<reason>`, and its own checks as `ERR_TLS_*`. Pure data: no I/O.
@@ -15,8 +16,11 @@ export interface TlsErrorExplanation {
   explanation: string;
 }
 
-/** The table (also printed in the README). Keys are `err.code` values. */
-export const TLS_ERROR_EXPLANATIONS: Readonly<Record<string, TlsErrorExplanation>> = {
+/** A table of explanations, keyed by `err.code`. */
+export type TlsErrorTable = Readonly<Record<string, TlsErrorExplanation>>;
+
+/** The shared table (printed in the README). Keys are `err.code` values. */
+export const TLS_ERROR_EXPLANATIONS: TlsErrorTable = {
   // Certificate verification by the client (the server's certificate chain).
   SELF_SIGNED_CERT_IN_CHAIN: {
     side: 'client',
@@ -72,11 +76,6 @@ export const TLS_ERROR_EXPLANATIONS: Readonly<Record<string, TlsErrorExplanation
     side: 'either',
     explanation:
       'the peer does not trust the CA that signed your certificate (OpenSSL peers send this alert; Node peers just close)',
-  },
-  ERR_TLS_CLOSED_BEFORE_GREETING: {
-    side: 'client',
-    explanation:
-      'the server closed the connection right after the handshake: a Node server refuses a client certificate it cannot verify (other CA, expired) this way, without an alert; see its log',
   },
   ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED: {
     side: 'either',
@@ -148,18 +147,27 @@ export const TLS_ERROR_EXPLANATIONS: Readonly<Record<string, TlsErrorExplanation
   },
 };
 
-/** The one-line explanation of `code`, or undefined when the table does not know it. */
-export function explainTlsError(code: string | undefined): string | undefined {
-  return code === undefined ? undefined : TLS_ERROR_EXPLANATIONS[code]?.explanation;
+/**
+ * The one-line explanation of `code` in `table` (default: the shared one, which a package may
+ * extend with its own codes), or undefined when the table does not know it.
+ */
+export function explainTlsError(
+  code: string | undefined,
+  table: TlsErrorTable = TLS_ERROR_EXPLANATIONS,
+): string | undefined {
+  return code === undefined ? undefined : table[code]?.explanation;
 }
 
 /**
  * One line for a failed connection: `CODE: explanation`, falling back to the error's own
- * message (first line, OpenSSL's location suffix dropped) when the code is not in the table.
+ * message (first line, OpenSSL's location suffix dropped) when the code is not in `table`.
  */
-export function formatTlsError(err: { code?: string | undefined; message: string }): string {
+export function formatTlsError(
+  err: { code?: string | undefined; message: string },
+  table: TlsErrorTable = TLS_ERROR_EXPLANATIONS,
+): string {
   const code = err.code ?? 'ERR_UNKNOWN';
-  const explanation = explainTlsError(err.code) ?? firstLine(err.message);
+  const explanation = explainTlsError(err.code, table) ?? firstLine(err.message);
   return `${code}: ${explanation}`;
 }
 
