@@ -117,8 +117,11 @@ async function decodeBenchmarks(): Promise<void> {
 
 const MAIN = join(import.meta.dirname, '..', 'src', 'main.ts');
 
-/** Starts `main.ts --framing <framing>` pinned to CPU 0 and waits for its `listening` line. */
-function startServer(framing: string): Promise<ListeningMain> {
+/**
+ * Starts `main.ts --framing <framing>` (the server exactly as `pnpm start` runs it: common's
+ * `serve()` over `createTcpServer`) pinned to CPU 0 and waits for its `listening` line.
+ */
+function startServerChild(framing: string): Promise<ListeningMain> {
   return startMain(MAIN, ['--framing', framing, '--log-level', 'info'], {
     prefix: pinnedCommand(0),
     timeoutMs: 20_000,
@@ -156,8 +159,8 @@ async function echoRun(
 
 async function echoBenchmarks(): Promise<void> {
   const pinned = pinSelf(1);
-  const length = await startServer('length');
-  const echo = await startServer('echo');
+  const length = await startServerChild('length');
+  const echo = await startServerChild('echo');
   try {
     const total = 256 * MiB;
     const payload = Buffer.alloc(64 * KiB - 4, 0x62);

@@ -1,13 +1,17 @@
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import type { Readable } from 'node:stream';
+import { awaitConnect, resolveLimits, validateOneOf } from 'common';
 import { DEFAULT_PORT } from './constants.ts';
-import { NetlabError } from 'common';
-import { InvalidOptionError } from './errors.ts';
+import { ConnectionClosedError } from './errors.ts';
 import { createDecoder, createEncoder, DecodeStream, type CodecOptions } from './framing-stream.ts';
-import type { Framing } from './server.ts';
+import { CLIENT_LIMITS } from './limits.ts';
+import { FRAMINGS, type Framing } from './server.ts';
 
-/** Options of {@link TcpClient.connect}. */
+/**
+ * Options of {@link TcpClient.connect}. The limits (`maxMessage`, `maxPayload`, `frameSize`,
+ * `connectTimeout`) have the defaults and bounds of `CLIENT_LIMITS` in `limits.ts`.
+ */
 export interface TcpClientOptions extends CodecOptions {
   /** Default `127.0.0.1`. */
   host?: string;
@@ -17,7 +21,7 @@ export interface TcpClientOptions extends CodecOptions {
   path?: string;
   /** How messages are framed; `echo` sends and receives raw bytes. Default `echo`. */
   framing?: Framing;
-  /** Give up connecting after this many ms. Default 10 000. */
+  /** Give up connecting after this many ms. Default 10 000, 1 … 600 000. */
   connectTimeout?: number;
 }
 
@@ -54,12 +58,7 @@ export class TcpClient implements AsyncIterable<Buffer> {
       // Closed without the server's FIN (reset, or close() here): the replies end in an error.
       socket.on('close', () => {
         if (!decoder.writableEnded && !decoder.destroyed) {
-          decoder.destroy(
-            new NetlabError(
-              'ERR_CONNECTION_CLOSED',
-              'connection closed before the server ended it',
-            ),
-          );
+          decoder.destroy(new ConnectionClosedError());
         }
       });
       this.#replies = decoder;
@@ -79,34 +78,23 @@ export class TcpClient implements AsyncIterable<Buffer> {
   }
 
   /**
-   * Connects and resolves once connected.
+   * Validates the options, connects and resolves once connected.
    *
+   * @throws {InvalidArgumentError} before connecting, naming the option: `ERR_INVALID_ARG_VALUE`
+   *   for an unknown `framing`, `ERR_INVALID_ARG_TYPE` / `ERR_OUT_OF_RANGE` for a bad limit.
    * @throws the connect error (`ECONNREFUSED`, `ENOENT` for a missing socket path …), or
-   *   `ETIMEDOUT` after `connectTimeout`.
+   *   common's `ConnectTimeoutError` `ETIMEDOUT` after `connectTimeout`.
    */
   static async connect(opts: TcpClientOptions = {}): Promise<TcpClient> {
-    const framing = opts.framing ?? 'echo';
-    if (!['echo', 'line', 'length', 'fixed'].includes(framing))
-      throw new InvalidOptionError(`unknown framing '${framing}'`);
-    const socket =
+    const framing = validateOneOf(opts.framing ?? 'echo', 'framing', FRAMINGS);
+    const limits = resolveLimits(CLIENT_LIMITS, opts);
+    const target: { path: string } | { host: string; port: number } =
       opts.path !== undefined
-        ? connect(opts.path)
-        : connect(opts.port ?? DEFAULT_PORT, opts.host ?? '127.0.0.1');
-    const client = new TcpClient(socket, framing, opts);
-    const timer = setTimeout(
-      () =>
-        socket.destroy(
-          Object.assign(new Error(`connect timed out after ${opts.connectTimeout ?? 10_000} ms`), {
-            code: 'ETIMEDOUT',
-          }),
-        ),
-      opts.connectTimeout ?? 10_000,
-    );
-    try {
-      await once(socket, 'connect');
-    } finally {
-      clearTimeout(timer);
-    }
+        ? { path: opts.path }
+        : { host: opts.host ?? '127.0.0.1', port: opts.port ?? DEFAULT_PORT };
+    const socket = 'path' in target ? connect(target.path) : connect(target.port, target.host);
+    const client = new TcpClient(socket, framing, limits);
+    await awaitConnect(socket, { timeoutMs: limits.connectTimeout, target });
     return client;
   }
 

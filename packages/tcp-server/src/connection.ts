@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import type { Logger } from 'common';
-import { DEFAULT_IDLE_TIMEOUT } from './constants.ts';
+import { LIMITS } from './limits.ts';
 
 /** What the server keeps per open connection, to end it gracefully at shutdown. */
 export interface ConnectionHandle {
@@ -21,7 +21,7 @@ export interface ConnectionHandle {
 export function watchSocket(
   socket: Socket,
   logger: Logger,
-  idleTimeout = DEFAULT_IDLE_TIMEOUT,
+  idleTimeout: number = LIMITS.idleTimeout.default,
 ): void {
   if (idleTimeout > 0) {
     socket.setTimeout(idleTimeout);

@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import type { Logger } from 'common';
 import { discardInput, watchSocket, type ConnectionHandle } from './connection.ts';
-import { DEFAULT_IDLE_TIMEOUT } from './constants.ts';
+import { LIMITS } from './limits.ts';
 
 /** Options of {@link handleEchoConnection}. */
 export interface EchoConnectionOptions {
@@ -35,7 +35,7 @@ export function handleEchoConnection(
   socket: Socket,
   opts: EchoConnectionOptions,
 ): ConnectionHandle {
-  watchSocket(socket, opts.logger, opts.idleTimeout ?? DEFAULT_IDLE_TIMEOUT);
+  watchSocket(socket, opts.logger, opts.idleTimeout ?? LIMITS.idleTimeout.default);
   if (opts.greeting !== undefined) socket.write(opts.greeting);
   socket.pipe(socket);
   return {

@@ -1,18 +1,33 @@
+/**
+ * tcp-server's errors. Bad options are common's `InvalidArgumentError` (Node's codes
+ * `ERR_INVALID_ARG_TYPE`, `ERR_OUT_OF_RANGE`, `ERR_INVALID_ARG_VALUE`, naming the option); a
+ * client connect timeout is common's `ConnectTimeoutError` (`ETIMEDOUT`).
+ */
 import { NetlabError } from 'common';
 
 /**
- * Base of every framing error raised by the decoders and encoders in `src/protocol/`.
- * `code` is stable (`ERR_*`); the server maps it to its reaction (an `ERR …` line in `line`
- * mode, then close).
+ * Codes of {@link FramingError}:
+ * - `ERR_MESSAGE_TOO_LONG`: a message over `maxMessage` (`line`) or `frameSize` (`fixed`);
+ * - `ERR_FRAME_TOO_LARGE`: a `length` header (or an encoded payload) over `maxPayload`;
+ * - `ERR_UNEXPECTED_EOF`: the stream ended inside a message;
+ * - `ERR_INVALID_MESSAGE`: a message the `line` encoder cannot frame.
  */
-export class FramingError extends NetlabError {}
+export type FramingErrorCode =
+  'ERR_MESSAGE_TOO_LONG' | 'ERR_FRAME_TOO_LARGE' | 'ERR_UNEXPECTED_EOF' | 'ERR_INVALID_MESSAGE';
+
+/**
+ * Base of every framing error raised by the decoders and encoders in `src/protocol/`, with a
+ * {@link FramingErrorCode}; each subclass has exactly one code. The server maps the code to
+ * its reaction (an `ERR <code> …` line in `line` mode, then close).
+ */
+export class FramingError<C extends FramingErrorCode = FramingErrorCode> extends NetlabError<C> {}
 
 /**
  * A `line` message longer than `maxMessage` (terminator not counted), raised as soon as the
  * limit is crossed, even before the newline arrived. Also thrown by encoders for a message
  * over the limit. Code `ERR_MESSAGE_TOO_LONG`.
  */
-export class MessageTooLongError extends FramingError {
+export class MessageTooLongError extends FramingError<'ERR_MESSAGE_TOO_LONG'> {
   /** The limit that was crossed, in bytes. */
   readonly limit: number;
 
@@ -26,7 +41,7 @@ export class MessageTooLongError extends FramingError {
  * A `length` header that declares more than `maxPayload` bytes. Raised from the 4-byte
  * header, before any of the payload is buffered or allocated. Code `ERR_FRAME_TOO_LARGE`.
  */
-export class FrameTooLargeError extends FramingError {
+export class FrameTooLargeError extends FramingError<'ERR_FRAME_TOO_LARGE'> {
   /** The payload length the header declared, in bytes. */
   readonly declared: number;
   /** The configured `maxPayload`, in bytes. */
@@ -43,7 +58,7 @@ export class FrameTooLargeError extends FramingError {
  * The stream ended inside a message: a line without its newline, a `length` frame cut short,
  * a partial `fixed` record. Code `ERR_UNEXPECTED_EOF`.
  */
-export class UnexpectedEofError extends FramingError {
+export class UnexpectedEofError extends FramingError<'ERR_UNEXPECTED_EOF'> {
   /** How many bytes of the unfinished message had arrived. */
   readonly size: number;
 
@@ -57,29 +72,22 @@ export class UnexpectedEofError extends FramingError {
  * A message an encoder cannot frame: a `line` message containing `\n` (or ending in `\r`,
  * which the decoder would strip). Code `ERR_INVALID_MESSAGE`.
  */
-export class InvalidMessageError extends FramingError {
+export class InvalidMessageError extends FramingError<'ERR_INVALID_MESSAGE'> {
   constructor(message: string) {
     super('ERR_INVALID_MESSAGE', message);
   }
 }
 
-/** An option outside its range (`maxMessage: 0`, `frameSize: 1.5` …). Code `ERR_INVALID_ARG_VALUE`. */
-export class InvalidOptionError extends NetlabError {
-  constructor(message: string) {
-    super('ERR_INVALID_ARG_VALUE', message);
-  }
-}
+/** Codes of {@link ConnectionClosedError}. */
+export type ConnectionClosedCode = 'ERR_CONNECTION_CLOSED';
 
 /**
- * Checks that `value` is an integer in `[min, max]` and returns it.
- *
- * @throws {InvalidOptionError} `ERR_INVALID_ARG_VALUE`, naming `name`.
+ * The client's connection closed before the server ended it (closed locally with `close()`,
+ * or torn down without the server's FIN), while replies were still expected in a framed mode.
+ * Code `ERR_CONNECTION_CLOSED`.
  */
-export function checkInteger(name: string, value: number, min: number, max: number): number {
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new InvalidOptionError(
-      `${name} must be an integer between ${min} and ${max} (got ${value})`,
-    );
+export class ConnectionClosedError extends NetlabError<ConnectionClosedCode> {
+  constructor() {
+    super('ERR_CONNECTION_CLOSED', 'connection closed before the server ended it');
   }
-  return value;
 }

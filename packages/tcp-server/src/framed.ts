@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import type { Logger } from 'common';
 import { discardInput, watchSocket, type ConnectionHandle } from './connection.ts';
-import { DEFAULT_IDLE_TIMEOUT, ERROR_LINGER_MS, STAGE_BUFFER_BYTES } from './constants.ts';
+import { ERROR_LINGER_MS, STAGE_BUFFER_BYTES } from './constants.ts';
 import type { FramingError } from './errors.ts';
 import {
   createDecoder,
@@ -12,6 +12,7 @@ import {
   type CodecFraming,
   type CodecOptions,
 } from './framing-stream.ts';
+import { LIMITS } from './limits.ts';
 
 /** Options of {@link handleFramedConnection}. */
 export interface FramedConnectionOptions extends CodecOptions {
@@ -39,7 +40,7 @@ export function handleFramedConnection(
   opts: FramedConnectionOptions,
 ): ConnectionHandle {
   const { logger, framing } = opts;
-  watchSocket(socket, logger, opts.idleTimeout ?? DEFAULT_IDLE_TIMEOUT);
+  watchSocket(socket, logger, opts.idleTimeout ?? LIMITS.idleTimeout.default);
   // Each stage buffers ~STAGE_BUFFER_BYTES of maximum-size messages, at least one.
   const highWaterMark = messageHighWaterMark(framing, opts, STAGE_BUFFER_BYTES);
   const decoder = new DecodeStream(createDecoder(framing, opts), { highWaterMark });

@@ -4,13 +4,9 @@
  * Used by the server (socket → decode → encode → socket) and by the client.
  */
 import { Transform, type TransformCallback } from 'node:stream';
-import {
-  COPY_THRESHOLD,
-  DEFAULT_FRAME_SIZE,
-  DEFAULT_MAX_MESSAGE,
-  DEFAULT_MAX_PAYLOAD,
-} from './constants.ts';
+import { COPY_THRESHOLD } from './constants.ts';
 import { FrameTooLargeError } from './errors.ts';
+import { LIMITS } from './limits.ts';
 import { FixedDecoder, encodeFixed } from './protocol/fixed.ts';
 import {
   encodeLengthPrefixed,
@@ -71,7 +67,7 @@ export function createEncoder(
       return (message) => {
         if (message.length < COPY_THRESHOLD) return [encodeLengthPrefixed(message, opts)];
         // The check of encodeLengthPrefixed, without its copy of the payload.
-        const maxPayload = opts.maxPayload ?? DEFAULT_MAX_PAYLOAD;
+        const maxPayload = opts.maxPayload ?? LIMITS.maxPayload.default;
         if (message.length > maxPayload) throw new FrameTooLargeError(message.length, maxPayload);
         return [lengthPrefixHeader(message.length), message];
       };
@@ -157,9 +153,9 @@ export function messageHighWaterMark(
 ): number {
   const largest =
     framing === 'line'
-      ? (opts.maxMessage ?? DEFAULT_MAX_MESSAGE)
+      ? (opts.maxMessage ?? LIMITS.maxMessage.default)
       : framing === 'length'
-        ? (opts.maxPayload ?? DEFAULT_MAX_PAYLOAD)
-        : (opts.frameSize ?? DEFAULT_FRAME_SIZE);
+        ? (opts.maxPayload ?? LIMITS.maxPayload.default)
+        : (opts.frameSize ?? LIMITS.frameSize.default);
   return Math.max(1, Math.min(16, Math.floor(budget / Math.max(1, largest))));
 }

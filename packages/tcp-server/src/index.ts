@@ -5,7 +5,9 @@ export {
   FRAMINGS,
   type Framing,
   type TcpServerOptions,
+  type ResolvedTcpServerOptions,
 } from './server.ts';
+export { LIMITS, SERVER_LIMITS, CLIENT_LIMITS } from './limits.ts';
 export type { ConnectionHandle } from './connection.ts';
 export { TcpClient, type TcpClientOptions } from './client.ts';
 export {
@@ -36,6 +38,8 @@ export {
   FrameTooLargeError,
   UnexpectedEofError,
   InvalidMessageError,
-  InvalidOptionError,
+  ConnectionClosedError,
+  type FramingErrorCode,
+  type ConnectionClosedCode,
 } from './errors.ts';
 export * as constants from './constants.ts';

@@ -1,18 +1,22 @@
 import { Server, type Socket } from 'node:net';
-import { connectionLogger, silentLogger, type Logger } from 'common';
-import type { ConnectionHandle } from './connection.ts';
 import {
-  DEFAULT_FRAME_SIZE,
-  DEFAULT_IDLE_TIMEOUT,
-  DEFAULT_MAX_MESSAGE,
-  DEFAULT_MAX_PAYLOAD,
-  ECHO_GREETING,
-  MAX_IDLE_TIMEOUT,
-  MAX_SIZE_LIMIT,
-} from './constants.ts';
+  ConnectionTracker,
+  connectionLogger,
+  InvalidArgumentError,
+  resolveLimits,
+  silentLogger,
+  validateOneOf,
+  type LimitValues,
+  type Logger,
+  type NetlabServer,
+} from 'common';
+import { assertNever } from 'common/protocol';
+import type { ConnectionHandle } from './connection.ts';
+import { ECHO_GREETING, MAX_GREETING_BYTES } from './constants.ts';
 import { handleEchoConnection } from './echo.ts';
-import { checkInteger, InvalidOptionError } from './errors.ts';
 import { handleFramedConnection } from './framed.ts';
+import { SERVER_LIMITS } from './limits.ts';
+import { whenClosed } from './when-closed.ts';
 
 /** The server's modes: the §7.1 pipe `echo`, or one of the three 粘包 fixes. */
 export type Framing = 'echo' | 'line' | 'length' | 'fixed';
@@ -20,7 +24,10 @@ export type Framing = 'echo' | 'line' | 'length' | 'fixed';
 /** Every framing, in the order the CLI lists them. */
 export const FRAMINGS: readonly Framing[] = ['echo', 'line', 'length', 'fixed'];
 
-/** Options of {@link createTcpServer}; every size in bytes, every time in ms. */
+/**
+ * Options of {@link createTcpServer}; every size in bytes, every time in ms. The limits'
+ * defaults and bounds are `SERVER_LIMITS` in `limits.ts` (the CLI's flags read the same table).
+ */
 export interface TcpServerOptions {
   /** Default `echo`. */
   framing?: Framing;
@@ -30,65 +37,80 @@ export interface TcpServerOptions {
   maxPayload?: number;
   /** `fixed`: record size. Default 128, 1 … 1 GiB. */
   frameSize?: number;
-  /** Close a connection idle (no bytes either way) this long; 0 = never. Default 60 000. */
+  /** Close a connection idle (no bytes either way) this long; 0 = never. Default 60 000, at most one day. */
   idleTimeout?: number;
   /** `socket.setNoDelay(true)` on every connection (turns Nagle's algorithm off, §7.1). Default false. */
   noDelay?: boolean;
-  /** `server.maxConnections`: connections beyond it are closed at once (`drop` event). Default unlimited. */
+  /** `server.maxConnections`: connections beyond it are closed at once (`drop` event). Default unlimited, 1 … 1 000 000. */
   maxConnections?: number;
-  /** `echo` mode's greeting (keep it under 4 KiB). Default {@link ECHO_GREETING}. */
+  /** `echo` mode's greeting, under 4 KiB (`MAX_GREETING_BYTES`). Default {@link ECHO_GREETING}. */
   greeting?: string;
   /** Root logger; each connection logs through a `connectionLogger` child. Default silent. */
   logger?: Logger;
 }
 
-type ResolvedOptions = Required<Omit<TcpServerOptions, 'maxConnections' | 'logger'>> & {
-  maxConnections: number | undefined;
+/** {@link TcpServerOptions} with every default filled in (`maxConnections` stays optional). */
+export type ResolvedTcpServerOptions = LimitValues<typeof SERVER_LIMITS> & {
+  framing: Framing;
+  noDelay: boolean;
+  greeting: string;
 };
 
 /**
- * A `net.Server` (created with `allowHalfOpen: true`) that serves one {@link Framing} and
- * tracks its connections so they can be ended gracefully. Listen with `server.listen()` or
- * common's `serve()`.
+ * The §7.1 server on netlab's server contract (common's `NetlabServer`): `server` is a
+ * `net.Server` created with `allowHalfOpen: true`, serving one {@link Framing}; `connections`
+ * tracks every accepted socket with its {@link ConnectionHandle}; `drain` half-closes them
+ * gracefully. Run it with common's `serve()` (or `startServer()` in tests).
  */
-export class TcpServer extends Server {
-  readonly options: Readonly<ResolvedOptions>;
+export class TcpServer implements NetlabServer<Server> {
+  readonly server: Server;
+  readonly connections = new ConnectionTracker<ConnectionHandle>();
+  readonly scheme = 'tcp';
+  /** The resolved options. */
+  readonly options: Readonly<ResolvedTcpServerOptions>;
   readonly #logger: Logger;
-  readonly #connections = new Set<ConnectionHandle>();
 
-  constructor(options: ResolvedOptions, logger: Logger) {
-    super({ allowHalfOpen: true });
+  constructor(options: ResolvedTcpServerOptions, logger: Logger) {
     this.options = options;
     this.#logger = logger;
-    if (options.maxConnections !== undefined) this.maxConnections = options.maxConnections;
-    this.on('connection', (socket: Socket) => this.#onConnection(socket));
-    this.on('drop', (data?: { remoteAddress?: string; remotePort?: number }) =>
+    const server = new Server({ allowHalfOpen: true });
+    this.server = server;
+    // The tracker's `connection` listener goes first: a socket is counted before its handler runs.
+    this.connections.attach(server);
+    if (options.maxConnections !== undefined) server.maxConnections = options.maxConnections;
+    server.on('connection', (socket: Socket) => this.#onConnection(socket));
+    server.on('drop', (data?: { remoteAddress?: string; remotePort?: number }) =>
       logger.warn(
         {
           remote: `${data?.remoteAddress}:${data?.remotePort}`,
-          maxConnections: this.maxConnections,
+          maxConnections: server.maxConnections,
         },
         'maxConnections reached: connection dropped',
       ),
     );
-    this.on('close', () => logger.info('server closed'));
-    this.on('error', (err: NodeJS.ErrnoException) =>
+    server.on('close', () => logger.info('server closed'));
+    server.on('error', (err: NodeJS.ErrnoException) =>
       logger.error({ err: { code: err.code, message: err.message } }, 'server error'),
     );
   }
 
-  /** Open connections. */
-  get connectionCount(): number {
-    return this.#connections.size;
-  }
-
   /**
-   * Graceful step of a shutdown (common's `serve` `drain`): every open connection stops
-   * reading, flushes what it already echoed and half-closes (FIN). Returns how many.
+   * The graceful step of a shutdown, after the server stopped accepting: every open
+   * connection stops reading, flushes what it already echoed and half-closes (FIN); each
+   * closes once its peer ends too. Resolves when every connection has closed, or when
+   * `signal` aborts (the caller then destroys the rest).
    */
-  endConnections(): number {
-    for (const connection of this.#connections) connection.end();
-    return this.#connections.size;
+  async drain(signal: AbortSignal): Promise<void> {
+    let ended = 0;
+    for (const handle of this.connections.values()) {
+      handle.end();
+      ended += 1;
+    }
+    this.#logger.info(
+      { connections: ended },
+      'half-closing open connections after their last echo',
+    );
+    await whenClosed(this.connections.sockets, signal);
   }
 
   #onConnection(socket: Socket): void {
@@ -111,10 +133,9 @@ export class TcpServer extends Server {
         handle = handleFramedConnection(socket, { ...options, framing: options.framing, logger });
         break;
       default:
-        throw new Error(`unknown framing ${String(options.framing satisfies never)}`);
+        return assertNever(options.framing, 'framing');
     }
-    this.#connections.add(handle);
-    socket.once('close', () => this.#connections.delete(handle));
+    this.connections.set(socket, handle);
   }
 }
 
@@ -129,48 +150,24 @@ export class TcpServer extends Server {
  *   (`ERR_UNEXPECTED_EOF` with its size), not echoed.
  * Backpressure in every mode; errors close only their connection.
  *
- * @throws {InvalidOptionError} `ERR_INVALID_ARG_VALUE` for an option out of range.
+ * @throws {InvalidArgumentError} naming the option: `ERR_INVALID_ARG_TYPE` for a limit that
+ *   is not a number, `ERR_OUT_OF_RANGE` for one that is not an integer in its bounds,
+ *   `ERR_INVALID_ARG_VALUE` for an unknown `framing` or a greeting of 4 KiB or more.
  */
 export function createTcpServer(options: TcpServerOptions = {}): TcpServer {
-  const framing = options.framing ?? 'echo';
-  if (!FRAMINGS.includes(framing))
-    throw new InvalidOptionError(
-      `framing must be one of ${FRAMINGS.join(', ')} (got '${framing}')`,
-    );
+  const framing = validateOneOf(options.framing ?? 'echo', 'framing', FRAMINGS);
   const greeting = options.greeting ?? ECHO_GREETING;
-  if (Buffer.byteLength(greeting) >= 4096)
-    throw new InvalidOptionError('greeting must be under 4 KiB');
-  const resolved: ResolvedOptions = {
+  const greetingBytes = Buffer.byteLength(greeting);
+  if (greetingBytes >= MAX_GREETING_BYTES) {
+    throw new InvalidArgumentError(
+      'ERR_INVALID_ARG_VALUE',
+      `The argument "greeting" must be under ${MAX_GREETING_BYTES} bytes. Received ${greetingBytes} bytes`,
+    );
+  }
+  const resolved: ResolvedTcpServerOptions = {
+    ...resolveLimits(SERVER_LIMITS, options),
     framing,
-    maxMessage: checkInteger(
-      'maxMessage',
-      options.maxMessage ?? DEFAULT_MAX_MESSAGE,
-      1,
-      MAX_SIZE_LIMIT,
-    ),
-    maxPayload: checkInteger(
-      'maxPayload',
-      options.maxPayload ?? DEFAULT_MAX_PAYLOAD,
-      0,
-      MAX_SIZE_LIMIT,
-    ),
-    frameSize: checkInteger(
-      'frameSize',
-      options.frameSize ?? DEFAULT_FRAME_SIZE,
-      1,
-      MAX_SIZE_LIMIT,
-    ),
-    idleTimeout: checkInteger(
-      'idleTimeout',
-      options.idleTimeout ?? DEFAULT_IDLE_TIMEOUT,
-      0,
-      MAX_IDLE_TIMEOUT,
-    ),
     noDelay: options.noDelay ?? false,
-    maxConnections:
-      options.maxConnections === undefined
-        ? undefined
-        : checkInteger('maxConnections', options.maxConnections, 1, 1_000_000),
     greeting,
   };
   return new TcpServer(resolved, options.logger ?? silentLogger());

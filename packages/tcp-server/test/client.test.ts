@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startServer, Teardown, waitForEvent } from 'common/harness';
-import { TcpClient } from '../src/client.ts';
+import { InvalidArgumentError } from 'common';
+import { TcpClient, type TcpClientOptions } from '../src/client.ts';
 import { ECHO_GREETING } from '../src/constants.ts';
+import { CLIENT_LIMITS } from '../src/limits.ts';
 import { createTcpServer, type Framing } from '../src/server.ts';
 
 const teardown = new Teardown();
@@ -64,11 +66,26 @@ describe('TcpClient', () => {
     },
   );
 
+  it.each([
+    ['framing', 'ERR_INVALID_ARG_VALUE', { framing: 'udp' }],
+    ['connectTimeout', 'ERR_OUT_OF_RANGE', { connectTimeout: 0 }],
+    ['connectTimeout', 'ERR_INVALID_ARG_TYPE', { connectTimeout: '5s' }],
+    ['maxMessage', 'ERR_OUT_OF_RANGE', { maxMessage: CLIENT_LIMITS.maxMessage.max + 1 }],
+  ])('rejects a bad %s with %s naming it, before connecting', async (name, code, options) => {
+    // Port 1 on loopback refuses connections: a connect attempt would fail with ECONNREFUSED.
+    const connecting = TcpClient.connect({ port: 1, ...(options as TcpClientOptions) });
+    await expect(connecting).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(connecting).rejects.toMatchObject({
+      code,
+      message: expect.stringContaining(`"${name}"`),
+    });
+  });
+
   it('ends iteration with ECONNRESET when the server resets the connection', async () => {
     const server = createTcpServer({ framing: 'length' });
     const running = await startServer(server);
     teardown.add(running, () => running.close());
-    const accepted = waitForEvent<[Socket]>(server, 'connection');
+    const accepted = waitForEvent<[Socket]>(server.server, 'connection');
     const client = await TcpClient.connect({ port: running.port, framing: 'length' });
     teardown.add(client, () => client.close());
     const iterating = replies(client);

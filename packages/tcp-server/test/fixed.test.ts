@@ -67,9 +67,12 @@ describe('FixedDecoder', () => {
     );
   });
 
-  it('validates frameSize', () => {
+  it("validates frameSize with Node's codes, naming it", () => {
     expect(() => new FixedDecoder({ frameSize: 0 })).toThrow(
-      expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }),
+      expect.objectContaining({
+        code: 'ERR_OUT_OF_RANGE',
+        message: expect.stringContaining('"frameSize"'),
+      }),
     );
   });
 });

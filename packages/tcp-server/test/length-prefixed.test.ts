@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FramingError } from '../src/errors.ts';
+import { LIMITS } from '../src/limits.ts';
 import {
   LengthPrefixedDecoder,
   encodeLengthPrefixed,
@@ -114,6 +115,20 @@ describe('LengthPrefixedDecoder', () => {
     expect(() => payload.end()).toThrow(
       expect.objectContaining({ code: 'ERR_UNEXPECTED_EOF', size: 7 }),
     );
+  });
+
+  it("validates maxPayload against LIMITS with Node's codes, naming it", () => {
+    expect(new LengthPrefixedDecoder({ maxPayload: LIMITS.maxPayload.max }).maxPayload).toBe(
+      LIMITS.maxPayload.max,
+    );
+    for (const bad of [LIMITS.maxPayload.min - 1, LIMITS.maxPayload.max + 1]) {
+      expect(() => new LengthPrefixedDecoder({ maxPayload: bad })).toThrow(
+        expect.objectContaining({
+          code: 'ERR_OUT_OF_RANGE',
+          message: expect.stringContaining('"maxPayload"'),
+        }),
+      );
+    }
   });
 
   it('returns a view of the chunk (no copy) when a payload lies inside one chunk', () => {

@@ -116,12 +116,18 @@ describe('LineDecoder', () => {
     expect(text([...b.push(Buffer.from('b\n'))])).toEqual(['other-b']);
   });
 
-  it('validates maxMessage', () => {
+  it("validates maxMessage with Node's codes, naming it", () => {
     expect(() => new LineDecoder({ maxMessage: 0 })).toThrow(
-      expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }),
+      expect.objectContaining({
+        code: 'ERR_OUT_OF_RANGE',
+        message: expect.stringContaining('"maxMessage"'),
+      }),
     );
     expect(() => new LineDecoder({ maxMessage: 1.5 })).toThrow(
-      expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }),
+      expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }),
+    );
+    expect(() => new LineDecoder({ maxMessage: '64' as unknown as number })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }),
     );
   });
 });

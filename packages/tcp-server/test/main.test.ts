@@ -3,18 +3,13 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import {
-  RawClient,
-  runMain,
-  startMain,
-  Teardown,
-  LineCollector,
-  withTimeout,
-} from 'common/harness';
+import { flagName, limitsHelp, listeningMessage } from 'common';
+import { execMain, LineCollector, RawClient, startMain, Teardown } from 'common/harness';
+import { TcpClient } from '../src/client.ts';
 import { ECHO_GREETING } from '../src/constants.ts';
+import { CLIENT_LIMITS, SERVER_LIMITS } from '../src/limits.ts';
 import { encodeLengthPrefixed } from '../src/protocol/length-prefixed.ts';
+import { createTcpServer } from '../src/server.ts';
 
 const MAIN = join(import.meta.dirname, '..', 'src', 'main.ts');
 const teardown = new Teardown();
@@ -25,38 +20,16 @@ async function server(args: string[] = []) {
   return teardown.add(proc, () => proc.stop('SIGKILL'));
 }
 
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-
 /**
- * Runs `main.ts client …` with `input` on stdin and returns stdout byte-exact (common's
- * `runMain` joins lines, which hides a missing or extra final newline).
+ * Runs `main.ts client …` with `input` on stdin; `stdout` is byte-exact (`stdoutRaw`: joined
+ * lines would hide a missing or extra final newline).
  */
-function runClient(
+async function runClient(
   args: string[],
   input: string,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', TSX, MAIN, 'client', ...args], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  teardown.add(child, () => child.kill('SIGKILL'));
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  child.stdout.on('data', (c: Buffer) => out.push(c));
-  child.stderr.on('data', (c: Buffer) => err.push(c));
-  child.stdin.end(input);
-  return withTimeout(
-    new Promise((resolve) =>
-      child.on('close', (code) =>
-        resolve({
-          code,
-          stdout: Buffer.concat(out).toString(),
-          stderr: Buffer.concat(err).toString(),
-        }),
-      ),
-    ),
-    15_000,
-    `client ${args.join(' ')}`,
-  );
+): Promise<{ code: number | NodeJS.Signals; stdout: string; stderr: string }> {
+  const { code, stdoutRaw, stderr } = await execMain(MAIN, ['client', ...args], { input });
+  return { code, stdout: stdoutRaw, stderr };
 }
 
 function tempDir(): string {
@@ -78,10 +51,63 @@ describe('bad flags', () => {
     [['client', '--framing', 'nope'], '--framing'],
     [['client', '--port', 'x'], '--port'],
   ])('%j exits 2 naming %s on one line', async (args, flag) => {
-    const { code, stderr } = await runMain(MAIN, args);
+    const { code, stderr } = await execMain(MAIN, args);
     expect(code).toBe(2);
     expect(stderr.trim().split('\n')).toHaveLength(1);
     expect(stderr).toContain(flag);
+  });
+});
+
+describe('one table of limits for the library and the CLI', () => {
+  it.each(Object.entries(SERVER_LIMITS))(
+    'server %s: the value above its max is refused by createTcpServer and by the flag',
+    async (key, limit) => {
+      const flag = flagName(key, limit)!;
+      expect(() => createTcpServer({ [key]: limit.max + 1 })).toThrow(
+        expect.objectContaining({
+          code: 'ERR_OUT_OF_RANGE',
+          message: expect.stringContaining(key),
+        }),
+      );
+      const { code, stderr } = await execMain(MAIN, [flag, String(limit.max + 1)]);
+      expect(code).toBe(2);
+      expect(stderr.trim().split('\n')).toEqual([expect.stringContaining(flag)]);
+    },
+  );
+
+  it.each(Object.entries(CLIENT_LIMITS))(
+    'client %s: the value above its max is refused by TcpClient.connect and by the flag',
+    async (key, limit) => {
+      const flag = flagName(key, limit)!;
+      await expect(TcpClient.connect({ port: 1, [key]: limit.max + 1 })).rejects.toMatchObject({
+        code: 'ERR_OUT_OF_RANGE',
+        message: expect.stringContaining(key),
+      });
+      const { code, stderr } = await execMain(MAIN, ['client', flag, String(limit.max + 1)]);
+      expect(code).toBe(2);
+      expect(stderr.trim().split('\n')).toEqual([expect.stringContaining(flag)]);
+    },
+  );
+
+  it.each([
+    ['server', [], SERVER_LIMITS],
+    ['client', ['client'], CLIENT_LIMITS],
+  ] as const)(
+    '%s --help lists every limit of its table, with its default',
+    async (_, args, table) => {
+      const { code, stdout } = await execMain(MAIN, [...args, '--help']);
+      expect(code).toBe(0);
+      expect(stdout).toContain(limitsHelp(table));
+    },
+  );
+});
+
+describe('the server program', () => {
+  it('logs one listening line with the scheme and the bound address', async () => {
+    const proc = await server();
+    const lines = proc.stdout.text.split('\n').filter((l) => l.includes('"listening on '));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(`"msg":"${listeningMessage(`tcp://127.0.0.1:${proc.port}`)}"`);
   });
 });
 
@@ -167,10 +193,11 @@ describe('with nc (netcat-openbsd)', () => {
 });
 
 describe('Unix domain socket (--path)', () => {
-  it('listens on the path and serves the client there', async () => {
+  it('listens on the path (shown bare in the listening line) and serves the client there', async () => {
     const path = join(tempDir(), 'echo.sock');
     const proc = await server(['--framing', 'line', '--path', path]);
     expect(proc.address).toBe(path);
+    expect(proc.stdout.text).toContain(`"msg":"${listeningMessage(path)}"`);
     const { stdout } = await runClient(['--path', path, '--framing', 'line'], 'over unix\n');
     expect(stdout).toBe('over unix\n');
   });
@@ -197,7 +224,7 @@ describe('Unix domain socket (--path)', () => {
   it('refuses a path a live server listens on: exit 1 with one line', async () => {
     const path = join(tempDir(), 'live.sock');
     await server(['--path', path]);
-    const { code, stderr } = await runMain(MAIN, ['--path', path]);
+    const { code, stderr } = await execMain(MAIN, ['--path', path]);
     expect(code).toBe(1);
     expect(stderr.trim().split('\n')).toEqual([expect.stringContaining(path)]);
   });
@@ -218,7 +245,7 @@ describe('graceful shutdown', () => {
 
 describe('sticky-packet demo (pnpm sticky)', () => {
   it('shows the unframed data events, then 18 intact messages with each framing', async () => {
-    const { code, stdout } = await runMain(MAIN, ['sticky']);
+    const { code, stdout } = await execMain(MAIN, ['sticky']);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^no framing +\d+ 'data' events? \[[\d, ]+ bytes\]/m);
     for (const framing of ['line', 'length', 'fixed']) {

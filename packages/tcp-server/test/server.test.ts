@@ -1,7 +1,10 @@
-import { Socket } from 'node:net';
+import { connect, Socket } from 'node:net';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { InvalidArgumentError } from 'common';
 import { RawClient, startServer, Teardown, waitForEvent } from 'common/harness';
-import { ECHO_GREETING } from '../src/constants.ts';
+import { ECHO_GREETING, MAX_GREETING_BYTES } from '../src/constants.ts';
+import { SERVER_LIMITS } from '../src/limits.ts';
 import { encodeLengthPrefixed, lengthPrefixHeader } from '../src/protocol/length-prefixed.ts';
 import { createTcpServer, type TcpServerOptions } from '../src/server.ts';
 
@@ -56,7 +59,7 @@ describe('line mode', () => {
     next.write('again\n');
     next.end();
     expect((await next.waitForEnd()).toString()).toBe('again\n');
-    expect(server.listening).toBe(true);
+    expect(server.server.listening).toBe(true);
   });
 });
 
@@ -123,7 +126,7 @@ describe('connections', () => {
     const { port, server } = await start({ maxConnections: 1 });
     const first = await client(port);
     await first.waitForText(ECHO_GREETING);
-    const dropped = waitForEvent(server, 'drop');
+    const dropped = waitForEvent(server.server, 'drop');
     const second = await client(port);
     await dropped;
     expect((await second.waitForEnd()).length).toBe(0);
@@ -137,7 +140,7 @@ describe('connections', () => {
     for (const noDelay of [true, false]) {
       setNoDelay.mockClear();
       const { port, server } = await start({ framing: 'line', noDelay });
-      const accepted = waitForEvent<[Socket]>(server, 'connection');
+      const accepted = waitForEvent<[Socket]>(server.server, 'connection');
       await client(port);
       const [socket] = await accepted;
       const calls = setNoDelay.mock.contexts.filter((ctx) => ctx === socket);
@@ -145,21 +148,91 @@ describe('connections', () => {
     }
   });
 
-  it('endConnections() half-closes open connections after their last echo', async () => {
+  it('tracks each accepted socket with its ConnectionHandle until it closes', async () => {
+    const { port, server } = await start({ framing: 'line' });
+    const accepted = waitForEvent<[Socket]>(server.server, 'connection');
+    const c = await client(port);
+    const [socket] = await accepted;
+    expect(server.connections.size).toBe(1);
+    expect(server.connections.get(socket)?.socket).toBe(socket);
+    const closed = waitForEvent(socket, 'close');
+    c.end();
+    await closed;
+    expect(server.connections.size).toBe(0);
+    expect(server.connections.stateSize).toBe(0);
+  });
+});
+
+describe('drain (graceful shutdown)', () => {
+  it('half-closes open connections after their last echo, and resolves once they closed', async () => {
     const { port, server } = await start({ framing: 'line' });
     const c = await client(port);
     c.write('last words\n');
     await c.waitForText('last words\n');
-    expect(server.endConnections()).toBe(1);
+    const drained = server.drain(new AbortController().signal);
+    // Our FIN comes after the echo; the client answers with its own, and the socket closes.
     expect((await c.waitForEnd()).toString()).toBe('last words\n');
+    await drained;
+    expect(server.connections.size).toBe(0);
   });
 
-  it('rejects bad options with ERR_INVALID_ARG_VALUE', () => {
-    expect(() => createTcpServer({ maxMessage: 0 })).toThrow(
-      expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }),
-    );
-    expect(() => createTcpServer({ framing: 'nope' as 'echo' })).toThrow(
-      expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }),
-    );
+  it('resolves when the signal aborts, leaving a peer that never ends to the caller', async () => {
+    const { port, server } = await start({ framing: 'echo' });
+    const accepted = waitForEvent(server.server, 'connection');
+    // allowHalfOpen: this client does not answer the server's FIN with its own.
+    const socket = connect({ port, host: '127.0.0.1', allowHalfOpen: true });
+    teardown.add(socket, (s) => s.destroy());
+    socket.resume();
+    const ended = waitForEvent(socket, 'end');
+    await accepted;
+    const controller = new AbortController();
+    let settled = false;
+    const drained = server.drain(controller.signal).then(() => (settled = true));
+    await ended; // the server half-closed
+    await nextTurn();
+    expect(settled).toBe(false);
+    expect(server.connections.size).toBe(1);
+    controller.abort();
+    await drained;
+    expect(server.connections.size).toBe(1);
+    expect(server.connections.destroyAll()).toBe(1);
+  });
+
+  it('resolves at once with no open connection', async () => {
+    const { server } = await start();
+    await server.drain(new AbortController().signal);
+    expect(server.connections.size).toBe(0);
+  });
+});
+
+describe('options', () => {
+  it.each([
+    ['maxMessage', 'ERR_OUT_OF_RANGE', { maxMessage: 0 }],
+    ['maxPayload', 'ERR_OUT_OF_RANGE', { maxPayload: SERVER_LIMITS.maxPayload.max + 1 }],
+    ['frameSize', 'ERR_OUT_OF_RANGE', { frameSize: 1.5 }],
+    ['idleTimeout', 'ERR_OUT_OF_RANGE', { idleTimeout: -1 }],
+    ['idleTimeout', 'ERR_INVALID_ARG_TYPE', { idleTimeout: '100' }],
+    ['maxConnections', 'ERR_OUT_OF_RANGE', { maxConnections: 0 }],
+    ['framing', 'ERR_INVALID_ARG_VALUE', { framing: 'nope' }],
+    ['greeting', 'ERR_INVALID_ARG_VALUE', { greeting: 'x'.repeat(MAX_GREETING_BYTES) }],
+  ])('a bad %s is an InvalidArgumentError with %s naming it', (name, code, options) => {
+    let error: unknown;
+    try {
+      createTcpServer(options as TcpServerOptions);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect(error).toMatchObject({ code, message: expect.stringContaining(`"${name}"`) });
+  });
+
+  it('resolves every limit from SERVER_LIMITS: the defaults, and each bound accepted', () => {
+    const defaults = createTcpServer().options;
+    for (const [key, limit] of Object.entries(SERVER_LIMITS)) {
+      expect(defaults[key as keyof typeof defaults]).toBe(limit.default);
+      for (const value of [limit.min, limit.max]) {
+        expect(createTcpServer({ [key]: value }).options).toMatchObject({ [key]: value });
+      }
+    }
   });
 });

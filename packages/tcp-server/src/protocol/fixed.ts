@@ -5,8 +5,10 @@
  *
  * Wire format: `record: frameSize bytes`, repeated. The encoder pads with NUL (0x00).
  */
-import { DEFAULT_FRAME_SIZE, FIXED_PADDING, MAX_SIZE_LIMIT } from '../constants.ts';
-import { checkInteger, MessageTooLongError, UnexpectedEofError } from '../errors.ts';
+import { validateInteger } from 'common';
+import { FIXED_PADDING } from '../constants.ts';
+import { MessageTooLongError, UnexpectedEofError } from '../errors.ts';
+import { LIMITS } from '../limits.ts';
 import { ChunkQueue } from 'common/protocol';
 
 export interface FixedOptions {
@@ -20,14 +22,13 @@ export class FixedDecoder {
   readonly frameSize: number;
   readonly #queue = new ChunkQueue();
 
-  /** @throws {InvalidOptionError} `ERR_INVALID_ARG_VALUE` for a bad `frameSize`. */
+  /**
+   * @throws {InvalidArgumentError} `ERR_INVALID_ARG_TYPE` / `ERR_OUT_OF_RANGE` for a bad
+   *   `frameSize` (bounds in `LIMITS`).
+   */
   constructor(opts: FixedOptions = {}) {
-    this.frameSize = checkInteger(
-      'frameSize',
-      opts.frameSize ?? DEFAULT_FRAME_SIZE,
-      1,
-      MAX_SIZE_LIMIT,
-    );
+    const limit = LIMITS.frameSize;
+    this.frameSize = validateInteger(opts.frameSize ?? limit.default, 'frameSize', limit);
   }
 
   /** Bytes of the unfinished record (always less than `frameSize`). */
@@ -64,7 +65,7 @@ export class FixedDecoder {
  * @throws {MessageTooLongError} `ERR_MESSAGE_TOO_LONG` when `message` exceeds `frameSize`.
  */
 export function encodeFixed(message: string | Uint8Array, opts: FixedOptions = {}): Buffer {
-  const frameSize = opts.frameSize ?? DEFAULT_FRAME_SIZE;
+  const frameSize = opts.frameSize ?? LIMITS.frameSize.default;
   const bytes = typeof message === 'string' ? Buffer.from(message, 'utf8') : message;
   if (bytes.length > frameSize) {
     throw new MessageTooLongError(

@@ -7,13 +7,10 @@
  *
  * Wire format: `length: uint32 BE | payload: length bytes`.
  */
-import { DEFAULT_MAX_PAYLOAD, LENGTH_HEADER_SIZE, MAX_SIZE_LIMIT } from '../constants.ts';
-import {
-  checkInteger,
-  FrameTooLargeError,
-  UnexpectedEofError,
-  type FramingError,
-} from '../errors.ts';
+import { validateInteger } from 'common';
+import { LENGTH_HEADER_SIZE } from '../constants.ts';
+import { FrameTooLargeError, UnexpectedEofError, type FramingError } from '../errors.ts';
+import { LIMITS } from '../limits.ts';
 import { assertNever, ChunkQueue } from 'common/protocol';
 
 export interface LengthPrefixedOptions {
@@ -38,14 +35,13 @@ export class LengthPrefixedDecoder {
   #payloadLength = 0;
   #error: FramingError | undefined;
 
-  /** @throws {InvalidOptionError} `ERR_INVALID_ARG_VALUE` for a bad `maxPayload`. */
+  /**
+   * @throws {InvalidArgumentError} `ERR_INVALID_ARG_TYPE` / `ERR_OUT_OF_RANGE` for a bad
+   *   `maxPayload` (bounds in `LIMITS`).
+   */
   constructor(opts: LengthPrefixedOptions = {}) {
-    this.maxPayload = checkInteger(
-      'maxPayload',
-      opts.maxPayload ?? DEFAULT_MAX_PAYLOAD,
-      0,
-      MAX_SIZE_LIMIT,
-    );
+    const limit = LIMITS.maxPayload;
+    this.maxPayload = validateInteger(opts.maxPayload ?? limit.default, 'maxPayload', limit);
   }
 
   /** Bytes received and not yet returned as a payload. */
@@ -142,7 +138,7 @@ export function encodeLengthPrefixed(
   payload: string | Uint8Array,
   opts: LengthPrefixedOptions = {},
 ): Buffer {
-  const maxPayload = opts.maxPayload ?? DEFAULT_MAX_PAYLOAD;
+  const maxPayload = opts.maxPayload ?? LIMITS.maxPayload.default;
   const bytes = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload;
   if (bytes.length > maxPayload) throw new FrameTooLargeError(bytes.length, maxPayload);
   const out = Buffer.allocUnsafe(LENGTH_HEADER_SIZE + bytes.length);

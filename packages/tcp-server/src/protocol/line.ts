@@ -5,14 +5,15 @@
  * Wire format: `message LF`, where `message` is any bytes except LF, at most `maxMessage`
  * bytes (default 64 KiB, the terminator and a stripped CR not counted).
  */
-import { CR, DEFAULT_MAX_MESSAGE, LF, MAX_SIZE_LIMIT } from '../constants.ts';
+import { validateInteger } from 'common';
+import { CR, LF } from '../constants.ts';
 import {
-  checkInteger,
   InvalidMessageError,
   MessageTooLongError,
   UnexpectedEofError,
   type FramingError,
 } from '../errors.ts';
+import { LIMITS } from '../limits.ts';
 import { ChunkQueue } from 'common/protocol';
 
 export interface LineOptions {
@@ -31,14 +32,13 @@ export class LineDecoder {
   readonly #pending = new ChunkQueue();
   #error: FramingError | undefined;
 
-  /** @throws {InvalidOptionError} `ERR_INVALID_ARG_VALUE` for a bad `maxMessage`. */
+  /**
+   * @throws {InvalidArgumentError} `ERR_INVALID_ARG_TYPE` / `ERR_OUT_OF_RANGE` for a bad
+   *   `maxMessage` (bounds in `LIMITS`).
+   */
   constructor(opts: LineOptions = {}) {
-    this.maxMessage = checkInteger(
-      'maxMessage',
-      opts.maxMessage ?? DEFAULT_MAX_MESSAGE,
-      1,
-      MAX_SIZE_LIMIT,
-    );
+    const limit = LIMITS.maxMessage;
+    this.maxMessage = validateInteger(opts.maxMessage ?? limit.default, 'maxMessage', limit);
   }
 
   /** Bytes buffered for the unfinished line (never more than `maxMessage + 1`). */
@@ -138,7 +138,7 @@ export const LINE_TERMINATOR: Readonly<Buffer> = Buffer.from([LF]);
  * @throws {InvalidMessageError} `ERR_INVALID_MESSAGE`; {@link MessageTooLongError} `ERR_MESSAGE_TOO_LONG`.
  */
 export function checkLineMessage(bytes: Uint8Array, opts: LineOptions = {}): void {
-  const maxMessage = opts.maxMessage ?? DEFAULT_MAX_MESSAGE;
+  const maxMessage = opts.maxMessage ?? LIMITS.maxMessage.default;
   if (bytes.length > maxMessage) throw new MessageTooLongError(maxMessage);
   if (bytes.indexOf(LF) !== -1)
     throw new InvalidMessageError('a line message must not contain \\n');
