@@ -1,5 +1,7 @@
 import { Agent, type AgentOptions } from 'node:http';
+import { resolveLimits } from 'common';
 import { request } from './client.ts';
+import { CLIENT_LIMITS } from './limits.ts';
 
 /** One origin's row of an `http.Agent` pool (book §7.3.3 "HTTP 代理"). */
 export interface PoolState {
@@ -30,17 +32,19 @@ export function agentPoolState(agent: Agent): PoolState[] {
   }));
 }
 
+/** Options of {@link runLoad}. Defaults and bounds of the numbers: `CLIENT_LIMITS`. */
 export interface LoadOptions {
   url: string | URL;
   /** Requests in flight at once (each worker sends its next request when the last one ended). */
-  concurrency: number;
+  concurrency?: number;
   /** Total requests. */
-  requests: number;
+  requests?: number;
   /**
    * `maxSockets` of the Agent (per origin). The book's Node (0.10) defaulted to 5; modern Node
-   * defaults to `Infinity`. `false` sends every request on a fresh connection (`agent: false`).
+   * defaults to `Infinity` (also when unset). `false` sends every request on a fresh
+   * connection (`agent: false`).
    */
-  maxSockets: number | false;
+  maxSockets?: number | false;
   /** Called whenever the pool changes (a request queued, got a socket, or ended). */
   onPoolChange?: (state: PoolState[]) => void;
   /** Extra Agent options (default `keepAlive: true`). */
@@ -66,12 +70,26 @@ export interface LoadResult {
  * given `maxSockets`, and records the pool as it fills: with concurrency 10 and maxSockets 5
  * there are 5 `sockets` busy and up to 5 `requests` queued (book §7.3.3). The Agent is
  * destroyed at the end (its idle keep-alive sockets closed).
+ *
+ * @throws {InvalidArgumentError} `ERR_INVALID_ARG_TYPE` / `ERR_OUT_OF_RANGE` for a
+ *   `concurrency`, `requests` or `maxSockets` outside `CLIENT_LIMITS`.
  */
 export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
-  const agent =
-    opts.maxSockets === false
-      ? undefined
-      : new Agent({ keepAlive: true, ...opts.agentOptions, maxSockets: opts.maxSockets });
+  const pooled = opts.maxSockets !== false;
+  const limits = resolveLimits(CLIENT_LIMITS, {
+    concurrency: opts.concurrency,
+    requests: opts.requests,
+    // Infinity is Node's own "no limit", as good as unset.
+    maxSockets:
+      opts.maxSockets === false || opts.maxSockets === Infinity ? undefined : opts.maxSockets,
+  });
+  const agent = pooled
+    ? new Agent({
+        keepAlive: true,
+        ...opts.agentOptions,
+        maxSockets: limits.maxSockets ?? Infinity,
+      })
+    : undefined;
   const result: LoadResult = {
     completed: 0,
     failed: 0,
@@ -94,7 +112,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   let next = 0;
   const started = performance.now();
   const worker = async (): Promise<void> => {
-    while (next < opts.requests) {
+    while (next < limits.requests) {
       next += 1;
       const pending = request(opts.url, {
         agent: agent ?? false,
@@ -114,7 +132,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
       sample();
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency) }, worker));
+  await Promise.all(Array.from({ length: limits.concurrency }, worker));
   result.durationMs = performance.now() - started;
   result.connections = ports.size;
   agent?.destroy();

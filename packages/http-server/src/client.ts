@@ -7,6 +7,9 @@ import {
 } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { resolveLimits } from 'common';
+import { HttpClientError } from './errors.ts';
+import { CLIENT_LIMITS } from './limits.ts';
 
 /** A client-side event, in the order `node:http` emits them (book §7.3.3 "HTTP 客户端"). */
 export type ClientEvent =
@@ -29,10 +32,16 @@ export interface ClientRequestOptions {
   expectContinue?: boolean;
   /** Ask to switch protocols (`Connection: upgrade`, `Upgrade: <value>`): see the `upgrade` event. */
   upgrade?: string;
-  /** Give up after this long without activity on the socket, in ms. Default 10 000. */
+  /**
+   * Give up after this long without activity on the socket, in ms (`ETIMEDOUT`). Default and
+   * bounds: `CLIENT_LIMITS.timeout` (10 000).
+   */
   timeout?: number;
-  /** Largest response body kept, in bytes; more → error `ERR_HTTP_RESPONSE_TOO_LARGE`. Default 16 MiB. */
-  maxBody?: number;
+  /**
+   * Largest response body kept, in bytes; more → `ERR_HTTP_RESPONSE_TOO_LARGE`. Default and
+   * bounds: `CLIENT_LIMITS.maxResponseBody` (16 MiB).
+   */
+  maxResponseBody?: number;
   /** Called for each client event as it happens. */
   onEvent?: (event: ClientEvent) => void;
   /** Called once with the request line and headers, before anything is sent. */
@@ -51,13 +60,6 @@ export interface ClientResponse {
   body: Buffer;
   /** The request line and headers as `node:http` sent them (after its own additions). */
   requestHead: string[];
-}
-
-const DEFAULT_TIMEOUT = 10_000;
-const DEFAULT_MAX_RESPONSE = 16 * 1024 * 1024;
-
-function errorWithCode(code: string, message: string): Error & { code: string } {
-  return Object.assign(new Error(message), { code });
 }
 
 /**
@@ -80,7 +82,7 @@ function readBody(res: IncomingMessage, maxBody: number): Promise<Buffer> {
       length += chunk.length;
       if (length > maxBody) {
         res.destroy(
-          errorWithCode('ERR_HTTP_RESPONSE_TOO_LARGE', `response body over ${maxBody} bytes`),
+          new HttpClientError('ERR_HTTP_RESPONSE_TOO_LARGE', `response body over ${maxBody} bytes`),
         );
         return;
       }
@@ -96,13 +98,20 @@ function readBody(res: IncomingMessage, maxBody: number): Promise<Buffer> {
  * `onEvent`. Resolves with the status, headers and whole body; a `101 Switching Protocols`
  * (`upgrade` event) resolves with an empty body and the upgraded socket closed.
  *
- * @throws the socket's error (`ECONNREFUSED`, `ECONNRESET` …), `ETIMEDOUT` after `timeout`
- *   ms of inactivity, `ERR_HTTP_RESPONSE_TOO_LARGE` over `maxBody`.
+ * @throws {InvalidArgumentError} `ERR_INVALID_ARG_TYPE` / `ERR_OUT_OF_RANGE` for a `timeout` or
+ *   `maxResponseBody` outside {@link CLIENT_LIMITS} (thrown, not rejected).
+ * @throws (rejects with) the socket's error (`ECONNREFUSED`, `ECONNRESET` …), or
+ *   {@link HttpClientError} `ETIMEDOUT` after `timeout` ms of inactivity /
+ *   `ERR_HTTP_RESPONSE_TOO_LARGE` over `maxResponseBody`.
  */
 export function request(
   url: string | URL,
   opts: ClientRequestOptions = {},
 ): Promise<ClientResponse> {
+  const { timeout, maxResponseBody } = resolveLimits(CLIENT_LIMITS, {
+    timeout: opts.timeout,
+    maxResponseBody: opts.maxResponseBody,
+  });
   const emit = opts.onEvent ?? (() => undefined);
   const headers: Record<string, string> = { ...opts.headers };
   const body = opts.body === undefined ? undefined : Buffer.from(opts.body);
@@ -136,10 +145,8 @@ export function request(
         body: data,
         requestHead: requestHead(req),
       });
-    req.setTimeout(opts.timeout ?? DEFAULT_TIMEOUT, () =>
-      req.destroy(
-        errorWithCode('ETIMEDOUT', `no activity for ${opts.timeout ?? DEFAULT_TIMEOUT} ms`),
-      ),
+    req.setTimeout(timeout, () =>
+      req.destroy(new HttpClientError('ETIMEDOUT', `no activity for ${timeout} ms`)),
     );
     req.once('error', reject);
     req.once('socket', (socket: Socket) => {
@@ -162,7 +169,7 @@ export function request(
     });
     req.once('response', (res: IncomingMessage) => {
       emit({ type: 'response', statusCode: res.statusCode ?? 0 });
-      readBody(res, opts.maxBody ?? DEFAULT_MAX_RESPONSE).then((data) => {
+      readBody(res, maxResponseBody).then((data) => {
         // A final answer without `100 Continue` (e.g. 417): the body must not be sent, and the
         // half-written request leaves the connection unusable, so it is closed.
         if (!req.writableEnded) req.destroy();
@@ -183,20 +190,31 @@ export interface TunnelResult {
   response?: ClientResponse;
 }
 
+/** Options of {@link connectThrough}. */
+export type ConnectThroughOptions = Pick<
+  ClientRequestOptions,
+  'onEvent' | 'onRequestHead' | 'timeout' | 'maxResponseBody'
+> & {
+  /** Called with the proxy's answer head (status line + headers) as soon as it arrives. */
+  onConnectHead?: (lines: string[]) => void;
+};
+
 /**
  * Opens a CONNECT tunnel through `proxyUrl` to `target` (`host:port`) and sends `GET path`
- * through it (the `connect` event, book §7.3.3; RFC 9110 §9.3.6).
+ * through it (the `connect` event, book §7.3.3; RFC 9110 §9.3.6). `timeout` applies to the
+ * CONNECT and to the request through the tunnel alike.
+ *
+ * @throws what {@link request} throws; {@link HttpClientError} `ETIMEDOUT` when the proxy
+ *   does not answer the CONNECT within `timeout`.
  */
 export function connectThrough(
   proxyUrl: string | URL,
   target: string,
   path = '/',
-  hooks: Pick<ClientRequestOptions, 'onEvent' | 'onRequestHead'> & {
-    /** Called with the proxy's answer head (status line + headers) as soon as it arrives. */
-    onConnectHead?: (lines: string[]) => void;
-  } = {},
+  opts: ConnectThroughOptions = {},
 ): Promise<TunnelResult> {
-  const onEvent = hooks.onEvent ?? (() => undefined);
+  const { timeout } = resolveLimits(CLIENT_LIMITS, { timeout: opts.timeout });
+  const onEvent = opts.onEvent ?? (() => undefined);
   const proxy = new URL(proxyUrl);
   const req = httpRequest({
     host: proxy.hostname,
@@ -205,10 +223,10 @@ export function connectThrough(
     path: target,
     agent: false,
   });
-  hooks.onRequestHead?.(requestHead(req));
+  opts.onRequestHead?.(requestHead(req));
   return new Promise<TunnelResult>((resolve, reject) => {
-    req.setTimeout(DEFAULT_TIMEOUT, () =>
-      req.destroy(errorWithCode('ETIMEDOUT', 'CONNECT timed out')),
+    req.setTimeout(timeout, () =>
+      req.destroy(new HttpClientError('ETIMEDOUT', `CONNECT: no answer for ${timeout} ms`)),
     );
     req.once('error', reject);
     const head = (res: IncomingMessage): string[] => [
@@ -218,7 +236,7 @@ export function connectThrough(
     // Node emits `connect` for every answer to a CONNECT (403 and 502 too), not `response`.
     req.once('connect', (res: IncomingMessage, socket: Socket, bufferedHead: Buffer) => {
       emit(onEvent, { type: 'connect', statusCode: res.statusCode ?? 0 });
-      hooks.onConnectHead?.(head(res));
+      opts.onConnectHead?.(head(res));
       if (res.statusCode !== 200) {
         socket.destroy();
         resolve({ connectStatus: res.statusCode ?? 0, connectHead: head(res) });
@@ -228,7 +246,9 @@ export function connectThrough(
       request(new URL(path, `http://${target}`), {
         headers: { Connection: 'close' },
         onEvent,
-        ...(hooks.onRequestHead === undefined ? {} : { onRequestHead: hooks.onRequestHead }),
+        timeout,
+        ...(opts.maxResponseBody === undefined ? {} : { maxResponseBody: opts.maxResponseBody }),
+        ...(opts.onRequestHead === undefined ? {} : { onRequestHead: opts.onRequestHead }),
         socket, // speak HTTP over the tunnel instead of opening a new connection
       }).then(
         (response) => resolve({ connectStatus: 200, connectHead: head(res), response }),

@@ -1,4 +1,5 @@
-export { createHttpServer, HttpServer } from './server.ts';
+export { createHttpServer, HttpServer, type HttpConnection } from './server.ts';
+export { LIMITS, CLIENT_LIMITS } from './limits.ts';
 export { parseRequestTarget, type RequestTarget } from './protocol/request-target.ts';
 export {
   resolveOptions,
@@ -15,7 +16,12 @@ export {
   type RouteMatch,
 } from './routes/router.ts';
 export { ROUTES } from './routes/index.ts';
-export { HttpError, HttpOptionError } from './errors.ts';
+export {
+  HttpError,
+  HttpClientError,
+  type HttpErrorCode,
+  type HttpClientErrorCode,
+} from './errors.ts';
 export { BodyCollector, checkDeclaredLength } from './protocol/body.ts';
 export { decideExpectation, ExpectDecision, type ExpectVerdict } from './protocol/expect.ts';
 export {
@@ -38,6 +44,7 @@ export {
   type ClientEvent,
   type ClientRequestOptions,
   type ClientResponse,
+  type ConnectThroughOptions,
   type TunnelResult,
 } from './client.ts';
 export {

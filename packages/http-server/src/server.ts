@@ -1,9 +1,15 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { connectionLogger, type Logger } from 'common';
-import { DRAIN_POLL_MS, WS_SERVER_HINT } from './constants.ts';
+import {
+  closeIdleHttpConnections,
+  connectionLogger,
+  ConnectionTracker,
+  type Logger,
+  type NetlabServer,
+} from 'common';
+import { assertNever } from 'common/protocol';
+import { WS_SERVER_HINT } from './constants.ts';
 import { resolveOptions, type HttpServerOptions, type ResolvedOptions } from './options.ts';
 import { clientErrorResponse, rawResponse } from './protocol/client-error.ts';
 import { decideExpectation, ExpectDecision } from './protocol/expect.ts';
@@ -12,30 +18,37 @@ import { handleConnect, type Tunnel } from './proxy.ts';
 import { ROUTES } from './routes/index.ts';
 import { matchRoute, routeTable, sendText, type RouteTable } from './routes/router.ts';
 
-type ClientError = Error & { code?: string; bytesParsed?: number; reason?: string };
+/** What `node:http` passes to `clientError`: a parser error (`HPE_*`) or a timeout. */
+type ParserError = Error & { code?: string; bytesParsed?: number; reason?: string };
 
-/** Per-connection state, kept from `connection` to the socket's `close`. */
-interface Connection {
+/** Per-connection state, kept in {@link HttpServer.connections} from `connection` to `close`. */
+export interface HttpConnection {
+  /** The connection's logger (`conn` id, `remote`). */
   logger: Logger;
   /** The response of the latest request on this socket (set per request; no listener). */
   current: ServerResponse | undefined;
+  /** The CONNECT tunnel this socket became, once open. */
+  tunnel: Tunnel | undefined;
 }
 
 /**
  * The book's HTTP server (§7.3) with production limits: `node:http` underneath, the routes of
  * `src/routes/`, and every server event handled on purpose (`request`, `checkContinue`,
  * `checkExpectation`, `connect`, `upgrade`, `clientError`). Create it with
- * {@link createHttpServer}; `main.ts` listens.
+ * {@link createHttpServer}; common's `serve` (in `main.ts`) or the test harness listens.
+ *
+ * The handlers take `(req, res)` / `(req, socket)` and find the connection's state through
+ * `req.socket`; none of them touches {@link server}.
  */
-export class HttpServer {
-  /** The unstarted `http.Server` (pass it to `listen`/common's `serve`). */
+export class HttpServer implements NetlabServer<Server> {
+  /** The unstarted `http.Server`. */
   readonly server: Server;
+  /** Open connections: every accepted socket, with its logger and current response. */
+  readonly connections = new ConnectionTracker<HttpConnection>();
+  readonly scheme = 'http';
   /** The validated options, defaults filled in. */
   readonly options: ResolvedOptions;
   readonly #routes: RouteTable;
-  /** Open connections: their logger and the response they are working on (if any). */
-  readonly #connections = new Map<Socket | Duplex, Connection>();
-  readonly #tunnels = new Set<Tunnel>();
   #draining = false;
 
   constructor(options: HttpServerOptions = {}) {
@@ -50,12 +63,8 @@ export class HttpServer {
     });
     this.server.maxHeadersCount = o.maxHeadersCount;
     this.server.maxRequestsPerSocket = o.maxRequestsPerSocket;
-    this.server.on('connection', (socket: Socket) => {
-      const logger = connectionLogger(o.logger, socket);
-      this.#connections.set(socket, { logger, current: undefined });
-      logger.debug('connection');
-      socket.once('close', () => this.#connections.delete(socket));
-    });
+    this.connections.attach(this.server);
+    this.server.on('connection', (socket: Socket) => this.#onConnection(socket));
     this.server.on('request', (req: IncomingMessage, res: ServerResponse) =>
       this.#onRequest(req, res),
     );
@@ -65,18 +74,14 @@ export class HttpServer {
     this.server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) =>
       this.#onExpect(req, res),
     );
-    this.server.on('clientError', (err: ClientError, socket: Duplex) =>
+    this.server.on('clientError', (err: ParserError, socket: Duplex) =>
       this.#onClientError(err, socket),
     );
     this.server.on('upgrade', (req: IncomingMessage, socket: Duplex) =>
       this.#onUpgrade(req, socket),
     );
     this.server.on('connect', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
-      handleConnect(req, socket, head, {
-        allow: o.proxyAllow,
-        logger: this.#logger(req.socket),
-        tunnels: this.#tunnels,
-      }),
+      this.#onConnect(req, socket, head),
     );
   }
 
@@ -88,39 +93,41 @@ export class HttpServer {
   /**
    * Graceful shutdown, after `server.close()` stopped accepting (common's `serve` calls it):
    * every response not yet started and every new request on an open socket is answered with
-   * `Connection: close`; idle keep-alive sockets are closed now and then every
-   * {@link DRAIN_POLL_MS} ms as they become idle (a response finishing turns a busy socket
-   * idle at any moment, so once is not enough); CONNECT tunnels are half-closed. Resolves
-   * once every connection is gone or `signal` aborts (the caller destroys what is left).
+   * `Connection: close`; CONNECT tunnels are half-closed; idle keep-alive sockets are closed
+   * now and again as they become idle (common's `closeIdleHttpConnections`: a response
+   * finishing turns a busy socket idle at any moment, so once is not enough). Resolves once
+   * every connection is gone or `signal` aborts (the caller destroys what is left).
    */
   async drain(signal: AbortSignal): Promise<void> {
     this.#draining = true;
+    let tunnels = 0;
+    for (const { current, tunnel } of this.connections.values()) {
+      if (current !== undefined && !current.headersSent) current.setHeader('Connection', 'close');
+      if (tunnel !== undefined) {
+        tunnels += 1;
+        tunnel.client.end();
+        tunnel.upstream.end();
+      }
+    }
     this.options.logger.info(
-      {
-        connections: this.#connections.size,
-        tunnels: this.#tunnels.size,
-      },
+      { connections: this.connections.size, tunnels },
       'draining: no longer accepting; answering in-flight requests with Connection: close',
     );
-    for (const { current } of this.#connections.values()) {
-      if (current !== undefined && !current.headersSent) current.setHeader('Connection', 'close');
-    }
-    for (const tunnel of this.#tunnels) {
-      tunnel.client.end();
-      tunnel.upstream.end();
-    }
-    while (this.#connections.size > 0 && !signal.aborted) {
-      this.server.closeIdleConnections();
-      await sleep(DRAIN_POLL_MS, undefined, { ref: false }).catch(() => undefined);
-    }
+    await closeIdleHttpConnections(this.server, this.connections, signal);
   }
 
-  #logger(socket: Socket | Duplex): Logger {
-    return this.#connections.get(socket)?.logger ?? this.options.logger;
+  #onConnection(socket: Socket): void {
+    const logger = connectionLogger(this.options.logger, socket);
+    this.connections.set(socket, { logger, current: undefined, tunnel: undefined });
+    logger.debug('connection');
+  }
+
+  #logger(socket: Duplex): Logger {
+    return this.connections.get(socket)?.logger ?? this.options.logger;
   }
 
   #onRequest(req: IncomingMessage, res: ServerResponse): void {
-    const connection = this.#connections.get(req.socket);
+    const connection = this.connections.get(req.socket);
     const logger = connection?.logger ?? this.options.logger;
     logger.debug({ method: req.method, url: req.url }, 'request');
     // No req.on('error'): IncomingMessage emits 'error' (client aborted) only to listeners.
@@ -143,10 +150,8 @@ export class HttpServer {
         return;
       case 'found':
         break;
-      default: {
-        const never: never = match;
-        throw new Error(`unhandled route match ${String(never)}`);
-      }
+      default:
+        assertNever(match, 'route match');
     }
     const fail = (err: unknown): void => {
       logger.error({ err, method: req.method, url: req.url }, 'handler error');
@@ -192,20 +197,18 @@ export class HttpServer {
       case ExpectDecision.None:
         this.#onRequest(req, res);
         return;
-      default: {
-        const never: never = verdict.decision;
-        throw new Error(`unhandled expectation ${String(never)}`);
-      }
+      default:
+        assertNever(verdict.decision, 'expectation');
     }
   }
 
-  #onClientError(err: ClientError, socket: Duplex): void {
+  #onClientError(err: ParserError, socket: Duplex): void {
     const { statusCode, bytes } = clientErrorResponse(err.code);
     this.#logger(socket).info(
       { code: err.code, reason: err.reason, bytesParsed: err.bytesParsed, statusCode },
       'client error',
     );
-    const res = this.#connections.get(socket)?.current;
+    const res = this.connections.get(socket)?.current;
     const busy = res !== undefined && res.headersSent && !res.writableFinished;
     if (err.code === 'ECONNRESET' || !socket.writable || busy) {
       socket.destroy();
@@ -222,12 +225,27 @@ export class HttpServer {
     socket.end(rawResponse(400, 'Bad Request', body));
     socket.once('finish', () => socket.destroy());
   }
+
+  #onConnect(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const connection = this.connections.get(req.socket);
+    const logger = connection?.logger ?? this.options.logger;
+    void handleConnect(req, socket, head, {
+      allow: this.options.proxyAllow,
+      logger,
+      connectTimeout: this.options.tunnelConnectTimeout,
+      idleTimeout: this.options.tunnelIdleTimeout,
+      onOpen: (tunnel) => {
+        if (connection !== undefined) connection.tunnel = tunnel;
+      },
+    });
+  }
 }
 
 /**
- * Creates the HTTP server, unstarted (no `listen`; see `main.ts`).
+ * Creates the HTTP server, unstarted: hand it to common's `serve` (see `main.ts`) or to the
+ * test harness's `startServer`.
  *
- * @throws {HttpOptionError} for an invalid option (see `resolveOptions`).
+ * @throws {InvalidArgumentError} for an invalid option (see `resolveOptions`).
  */
 export function createHttpServer(options: HttpServerOptions = {}): HttpServer {
   return new HttpServer(options);

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startServer, Teardown } from 'common/harness';
 import { agentPoolState, runLoad } from '../src/agent-pool.ts';
 import { connectThrough, request, type ClientEvent } from '../src/client.ts';
+import { HttpClientError } from '../src/errors.ts';
 import { startHttp } from './helpers.ts';
 
 const teardown = new Teardown();
@@ -67,6 +68,26 @@ describe('request', () => {
     });
     expect(res.statusCode).toBe(101);
     expect(events.at(-1)).toEqual({ type: 'upgrade', statusCode: 101, upgrade: 'demo' });
+  });
+
+  it('a response body over maxResponseBody rejects with HttpClientError ERR_HTTP_RESPONSE_TOO_LARGE', async () => {
+    const { url } = await startHttp(teardown);
+    const err = await request(url('/static/buffer'), { agent: false, maxResponseBody: 1024 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(HttpClientError);
+    expect(err).toMatchObject({ code: 'ERR_HTTP_RESPONSE_TOO_LARGE' });
+  });
+
+  it('no socket activity for timeout ms rejects with HttpClientError ETIMEDOUT', async () => {
+    const { url } = await startHttp(teardown);
+    const err = await request(url('/slow?ms=10000'), { agent: false, timeout: 50 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(HttpClientError);
+    expect(err).toMatchObject({ code: 'ETIMEDOUT', message: 'no activity for 50 ms' });
   });
 
   it('connectThrough: the connect event, then a request through the tunnel', async () => {

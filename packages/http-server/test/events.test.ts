@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { get, type IncomingMessage } from 'node:http';
 import { RawClient, startServer, Teardown, waitForEvent, withTimeout } from 'common/harness';
 import { request } from '../src/client.ts';
-import { startHttp, statusLines } from './helpers.ts';
+import { captureLogger, startHttp, statusLines } from './helpers.ts';
 
 const teardown = new Teardown();
 afterEach(() => teardown.run());
@@ -65,12 +65,18 @@ describe('CONNECT (proxy tunnel)', () => {
     const tmp = await startServer(closed);
     const port = tmp.port;
     await tmp.close(); // nothing listens there any more
-    const { ts } = await startHttp(teardown, { proxyAllow: [`127.0.0.1:${port}`] });
+    const { logger, lines } = captureLogger();
+    const { ts } = await startHttp(teardown, { proxyAllow: [`127.0.0.1:${port}`], logger });
     const client = await raw(ts.port);
     client.write(`CONNECT 127.0.0.1:${port} HTTP/1.1\r\nHost: x\r\n\r\n`);
     const text = (await client.waitForEnd()).toString();
     expect(statusLines(text)).toEqual(['HTTP/1.1 502 Bad Gateway']);
     expect(text).toMatch(/ECONNREFUSED/);
+    expect(lines.find((l) => l.msg === 'CONNECT failed')).toMatchObject({
+      code: 'ERR_HTTP_TUNNEL_UNREACHABLE',
+      cause: 'ECONNREFUSED',
+      target: `127.0.0.1:${port}`,
+    });
   });
 
   it('an open tunnel is not cut by headersTimeout/requestTimeout (they apply to HTTP requests)', async () => {

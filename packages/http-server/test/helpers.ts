@@ -26,7 +26,7 @@ export async function startHttp(
   options: HttpServerOptions = {},
 ): Promise<{ http: HttpServer; ts: TestServer; url: (path?: string) => string }> {
   const http = createHttpServer(options);
-  const ts = await startServer(http.server);
+  const ts = await startServer(http);
   teardown.add(ts, () => ts.close());
   return { http, ts, url: (path = '/') => ts.url('http', path) };
 }

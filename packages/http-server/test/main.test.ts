@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runMain, startMain, Teardown } from 'common/harness';
+import { execMain, startMain, Teardown } from 'common/harness';
 import { request } from '../src/client.ts';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
@@ -37,6 +37,8 @@ describe('main.ts server', () => {
       requestTimeout: 30_000,
       keepAliveTimeout: 5_000,
       connectionsCheckingInterval: 1_000,
+      tunnelConnectTimeout: 10_000,
+      tunnelIdleTimeout: 60_000,
       proxyAllow: 'off',
     });
   });
@@ -82,7 +84,7 @@ describe('main.ts server', () => {
     [['--proxy-allow', 'nohost'], /--proxy-allow/],
     [['--nope'], /unknown flag --nope/],
   ])('bad flags %j exit 2 naming the flag', async (args, message) => {
-    const { code, stderr } = await runMain(MAIN, args);
+    const { code, stderr } = await execMain(MAIN, args);
     expect(code).toBe(2);
     expect(stderr).toMatch(message);
   });
@@ -91,7 +93,7 @@ describe('main.ts server', () => {
 describe('main.ts client', () => {
   it('prints STATUS, HEADERS and the body like the book', async () => {
     const proc = await start();
-    const { code, stdout } = await runMain(MAIN, ['client', `http://127.0.0.1:${proc.port}/`]);
+    const { code, stdout } = await execMain(MAIN, ['client', `http://127.0.0.1:${proc.port}/`]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^STATUS: 200\nHEADERS: \{"content-type":"text\/plain",/);
     expect(stdout).toMatch(/\nHello World\n?$/);
@@ -99,7 +101,7 @@ describe('main.ts client', () => {
 
   it('-v prints > request, < response and * events, curl style', async () => {
     const proc = await start();
-    const { stdout, stderr } = await runMain(MAIN, [
+    const { stdout, stderr } = await execMain(MAIN, [
       'client',
       `http://127.0.0.1:${proc.port}/echo`,
       '-v',
@@ -116,7 +118,7 @@ describe('main.ts client', () => {
 
   it('load mode prints the Agent pool while running and the maxSockets history', async () => {
     const proc = await start();
-    const { code, stdout } = await runMain(MAIN, [
+    const { code, stdout } = await execMain(MAIN, [
       'client',
       `http://127.0.0.1:${proc.port}/slow?ms=20`,
       '--concurrency',
@@ -137,10 +139,10 @@ describe('main.ts client', () => {
   it('--connect-to shows the connect event; --upgrade shows a refused upgrade', async () => {
     const proc = await start(['--proxy-allow', '127.0.0.1:1']);
     const url = `http://127.0.0.1:${proc.port}/`;
-    const denied = await runMain(MAIN, ['client', url, '-v', '--connect-to', '127.0.0.1:2']);
+    const denied = await execMain(MAIN, ['client', url, '-v', '--connect-to', '127.0.0.1:2']);
     expect(denied.stderr).toMatch(/^\* connect: 403$/m);
     expect(denied.stdout).toMatch(/CONNECT 127\.0\.0\.1:2: 403/);
-    const upgrade = await runMain(MAIN, [
+    const upgrade = await execMain(MAIN, [
       'client',
       url,
       '-v',
@@ -159,7 +161,7 @@ describe('main.ts client', () => {
     [['ftp://x/']],
     [['http://x/', '--max-sockets', '0']],
   ])('bad client arguments %j exit 2', async (args) => {
-    const { code } = await runMain(MAIN, ['client', ...args]);
+    const { code } = await execMain(MAIN, ['client', ...args]);
     expect(code).toBe(2);
   });
 });
