@@ -5,12 +5,9 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
-import {
-  DEFAULT_CLOSE_TIMEOUT,
-  DEFAULT_HANDSHAKE_TIMEOUT,
-  DEFAULT_MAX_PAYLOAD,
-} from './constants.ts';
-import { HandshakeError, InvalidArgumentError } from './errors.ts';
+import { InvalidArgumentError, resolveLimits, type LimitOptions } from 'common';
+import { HandshakeError } from './errors.ts';
+import { CLIENT_LIMITS } from './limits.ts';
 import {
   clientRequestHeaders,
   createClientKey,
@@ -18,15 +15,19 @@ import {
 } from './protocol/handshake.ts';
 import { WebSocket } from './websocket.ts';
 
-export interface ConnectOptions {
+/**
+ * Options of {@link connect}. The limits take their defaults and bounds from `CLIENT_LIMITS` in
+ * `limits.ts`, the table the `client` command's flags read too.
+ */
+export interface ConnectOptions extends LimitOptions<typeof CLIENT_LIMITS> {
   /** Subprotocols to offer, in order of preference. Default none. */
   protocols?: readonly string[];
   /** Largest message accepted, in bytes. Default 16 MiB (→ close 1009). */
-  maxPayload?: number;
+  maxPayload?: number | undefined;
   /** Time for the TCP connect and the 101 response, in ms. Default 10 000. */
-  handshakeTimeout?: number;
+  handshakeTimeout?: number | undefined;
   /** Wait for the server's close after ours, in ms. Default 5000. */
-  closeTimeout?: number;
+  closeTimeout?: number | undefined;
   /** Extra request headers (e.g. `Origin`, `Authorization`). */
   headers?: Record<string, string>;
 }
@@ -35,37 +36,26 @@ export interface ConnectOptions {
  * Opens a WebSocket connection to a `ws://` or `wss://` URL; resolves with an OPEN
  * {@link WebSocket} (client role: every frame it sends is masked).
  *
- * @throws {InvalidArgumentError} `ERR_INVALID_ARG_VALUE` for a URL that is not ws/wss or an
- *   option that is not a positive integer.
+ * @throws {InvalidArgumentError} (common, as a rejection) `ERR_INVALID_ARG_VALUE` for a URL that
+ *   is not ws/wss; `ERR_INVALID_ARG_TYPE` / `ERR_OUT_OF_RANGE` for a limit outside
+ *   `CLIENT_LIMITS`, naming the option.
  * @throws {HandshakeError} `ERR_WS_UNEXPECTED_RESPONSE` (non-101 status in `statusCode`),
  *   `ERR_WS_BAD_ACCEPT`, `ERR_WS_BAD_PROTOCOL`, … (see `validateUpgradeResponse`),
  *   `ERR_WS_HANDSHAKE_TIMEOUT`; or the socket's error (`ECONNREFUSED` …).
  */
-export function connect(url: string | URL, options: ConnectOptions = {}): Promise<WebSocket> {
+export async function connect(url: string | URL, options: ConnectOptions = {}): Promise<WebSocket> {
   const target = new URL(url);
   if (target.protocol !== 'ws:' && target.protocol !== 'wss:') {
-    return Promise.reject(
-      new InvalidArgumentError(
-        'ERR_INVALID_ARG_VALUE',
-        `url must be ws:// or wss:// (got ${target.protocol})`,
-      ),
+    throw new InvalidArgumentError(
+      'ERR_INVALID_ARG_VALUE',
+      `The argument "url" must be a ws:// or wss:// URL. Received '${target.href}'`,
     );
   }
-  for (const name of ['maxPayload', 'handshakeTimeout', 'closeTimeout'] as const) {
-    const value = options[name];
-    if (value !== undefined && (!Number.isSafeInteger(value) || value < 1)) {
-      return Promise.reject(
-        new InvalidArgumentError(
-          'ERR_INVALID_ARG_VALUE',
-          `options.${name} must be a positive integer (got ${String(value)})`,
-        ),
-      );
-    }
-  }
+  const limits = resolveLimits(CLIENT_LIMITS, options);
   const protocols = options.protocols ?? [];
   const key = createClientKey();
   const request = target.protocol === 'wss:' ? httpsRequest : httpRequest;
-  const timeout = options.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT;
+  const timeout = limits.handshakeTimeout;
   return new Promise<WebSocket>((resolve, reject) => {
     const req = request({
       host: target.hostname.replace(/^\[|\]$/g, ''),
@@ -110,8 +100,8 @@ export function connect(url: string | URL, options: ConnectOptions = {}): Promis
         new WebSocket(socket, {
           role: 'client',
           protocol,
-          maxPayload: options.maxPayload ?? DEFAULT_MAX_PAYLOAD,
-          closeTimeout: options.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT,
+          maxPayload: limits.maxPayload,
+          closeTimeout: limits.closeTimeout,
           head,
         }),
       );

@@ -1,99 +1,308 @@
 /**
- * Plumbing between a socket, the protocol decoders and a {@link WebSocket}, written to cost as
- * little memory per connection as possible: shared listener functions (they find their
- * connection through a symbol on the socket) and one small {@link Receiver} object, instead of
- * closures per connection.
+ * The plumbing of one WebSocket connection, below the public `WebSocket` object: the path of
+ * incoming bytes (socket `data` → {@link FrameDecoder} → {@link MessageAssembler} → events), the
+ * closing handshake (RFC 6455 §5.5.1, §7.1) and sending frames. It reports to the `EventEmitter`
+ * it is given (the `WebSocket`) and knows nothing else about it.
+ *
+ * Written to cost as little memory per connection as possible: the socket listeners are
+ * functions shared by every connection (they find theirs through a symbol on the socket), and
+ * the connection is itself the decoder's and the assembler's sink, so an idle connection is
+ * five small objects (`WebSocket`, `Connection`, `FrameDecoder` with its `ChunkQueue`,
+ * `MessageAssembler`) and no closures.
  */
+import type { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
-import type { FrameHeader, FrameSink } from './protocol/frame-decoder.ts';
+import { CloseCode, MAX_CLOSE_REASON, Opcode } from './constants.ts';
+import { WsProtocolError } from './errors.ts';
+import { encodeClosePayload } from './protocol/close.ts';
+import {
+  FrameDecoder,
+  type FrameHeader,
+  type FrameSink,
+  type Role,
+} from './protocol/frame-decoder.ts';
+import { encodeFrame } from './protocol/frame-encoder.ts';
 import { MessageAssembler, type MessageSink } from './protocol/message-assembler.ts';
-import type { WebSocket } from './websocket.ts';
+import { ReadyState, type FrameInfo } from './websocket-types.ts';
 
-/** Access to a connection's private handlers for {@link Receiver} (set in WebSocket's static block). */
-let internals: ConnectionInternals;
+/** Payload bytes a {@link FrameInfo} keeps (the inspector shows them in hex). */
+const HEAD_BYTES = 16;
 
-/** The private handlers of a connection, reachable from the shared listeners below. */
-export interface ConnectionInternals {
-  onData(ws: WebSocket, chunk: Buffer): void;
-  onEnd(ws: WebSocket): void;
-  onSocketClose(ws: WebSocket): void;
-  onFrameIn(ws: WebSocket, header: FrameHeader, payload: Buffer): void;
-  onPing(ws: WebSocket, payload: Buffer): void;
-  onClose(ws: WebSocket, code: number, reason: string): void;
-}
+/** The connection that owns a socket, for the shared socket listeners. */
+const kConnection = Symbol('netlab.connection');
+type OwnedSocket = Socket & { [kConnection]: Connection };
 
-/** Called once, from WebSocket's static block. */
-export function registerInternals(value: ConnectionInternals): void {
-  internals = value;
-}
-
-/** The connection that owns a socket, for the shared socket listeners below. */
-const kWebSocket = Symbol('netlab.websocket');
-type OwnedSocket = Socket & { [kWebSocket]: WebSocket };
-
-function socketOnData(this: OwnedSocket, chunk: Buffer): void {
-  internals.onData(this[kWebSocket], chunk);
-}
-function socketOnEnd(this: OwnedSocket): void {
-  internals.onEnd(this[kWebSocket]);
-}
-function socketOnClose(this: OwnedSocket): void {
-  internals.onSocketClose(this[kWebSocket]);
-}
-function socketOnDrain(this: OwnedSocket): void {
-  this[kWebSocket].emit('drain');
-}
-/** A reset or write error: the 'close' that follows reports 1006. */
-function socketOnError(this: OwnedSocket): void {
-  this.destroy();
-}
-
-/** Attaches the shared socket listeners for `ws`. */
-export function attachSocket(socket: Socket, ws: WebSocket): void {
-  (socket as OwnedSocket)[kWebSocket] = ws;
-  socket.on('data', socketOnData);
-  socket.on('end', socketOnEnd);
-  socket.on('close', socketOnClose);
-  socket.on('drain', socketOnDrain);
-  socket.on('error', socketOnError);
+/** What a {@link Connection} needs; the `WebSocket` constructor fills in the defaults. */
+export interface ConnectionOptions {
+  role: Role;
+  /** The negotiated subprotocol, `''` when none. */
+  protocol: string;
+  /** Largest message accepted, in bytes (all fragments together); over it → close 1009. */
+  maxPayload: number;
+  /** Wait for the peer's close after ours, in ms, then destroy the socket. */
+  closeTimeout: number;
+  /** Bytes that arrived with the handshake (node:http's `head`), decoded first. */
+  head: Buffer | undefined;
 }
 
 /**
- * Routes the decoder's and the assembler's callbacks to one connection. A class with prototype
- * methods rather than an object of arrow functions: per-connection closures with names cost
- * ~300 bytes each under tsx (measured with 10,000 idle connections).
+ * One connection over an upgraded socket. Emits on `owner`: `open`, `message` (data, isBinary),
+ * `ping` (payload), `pong` (payload), `drain`, `error` (a {@link WsProtocolError}, only when
+ * `owner` has an `error` listener), `close` (code, reason). It starts OPEN and starts reading
+ * on the next turn of the event loop, after the creator attached its listeners.
  */
-export class Receiver implements FrameSink, MessageSink {
-  readonly #ws: WebSocket;
-  readonly #assembler: MessageAssembler;
+export class Connection implements FrameSink, MessageSink {
+  // Socket listeners shared by every connection: `this` is the socket. Static members of the
+  // class, so they reach the connection's private methods without exposing them.
+  static readonly #socketOnData = function (this: OwnedSocket, chunk: Buffer): void {
+    this[kConnection].#receive(chunk);
+  };
+  static readonly #socketOnEnd = function (this: OwnedSocket): void {
+    this[kConnection].#onEnd();
+  };
+  static readonly #socketOnClose = function (this: OwnedSocket): void {
+    this[kConnection].#onSocketClose();
+  };
+  static readonly #socketOnDrain = function (this: OwnedSocket): void {
+    this[kConnection].#owner.emit('drain');
+  };
+  /** A reset or write error: the `close` that follows reports 1006. */
+  static readonly #socketOnError = function (this: OwnedSocket): void {
+    this.destroy();
+  };
+  static readonly #startConnection = function (
+    connection: Connection,
+    head: Buffer | undefined,
+  ): void {
+    connection.#start(head);
+  };
 
-  constructor(ws: WebSocket, maxPayload: number) {
-    this.#ws = ws;
+  readonly #owner: EventEmitter;
+  readonly #socket: Socket;
+  readonly #role: Role;
+  readonly #protocol: string;
+  readonly #closeTimeout: number;
+  readonly #decoder: FrameDecoder;
+  readonly #assembler: MessageAssembler;
+  #readyState = ReadyState.OPEN;
+  #closeSent = false;
+  #closeReceived = false;
+  #closeCode: number = CloseCode.Abnormal;
+  #closeReason = '';
+  #closeTimer: NodeJS.Timeout | undefined;
+  /** True while a message sent in fragments (`fin: false`) is unfinished. */
+  #sendingFragmented = false;
+  #started = false;
+  #paused = false;
+  #observer: ((frame: FrameInfo) => void) | undefined;
+
+  constructor(socket: Socket, owner: EventEmitter, options: ConnectionOptions) {
+    this.#owner = owner;
+    this.#socket = socket;
+    this.#role = options.role;
+    this.#protocol = options.protocol;
+    this.#closeTimeout = options.closeTimeout;
+    const { maxPayload } = options;
     this.#assembler = new MessageAssembler(this, { maxPayload });
+    this.#decoder = new FrameDecoder(this, { role: options.role, maxPayload });
+    socket.setNoDelay(true);
+    socket.setTimeout(0);
+    (socket as OwnedSocket)[kConnection] = this;
+    socket.on('data', Connection.#socketOnData);
+    socket.on('end', Connection.#socketOnEnd);
+    socket.on('close', Connection.#socketOnClose);
+    socket.on('drain', Connection.#socketOnDrain);
+    socket.on('error', Connection.#socketOnError);
+    socket.pause();
+    setImmediate(Connection.#startConnection, this, options.head);
   }
+
+  get readyState(): ReadyState {
+    return this.#readyState;
+  }
+
+  get protocol(): string {
+    return this.#protocol;
+  }
+
+  /** Bytes handed to the socket and not yet to the kernel. */
+  get bufferedAmount(): number {
+    return this.#socket.writableLength;
+  }
+
+  get remoteAddress(): string {
+    return `${this.#socket.remoteAddress ?? ''}:${this.#socket.remotePort ?? ''}`;
+  }
+
+  set observer(observer: ((frame: FrameInfo) => void) | undefined) {
+    this.#observer = observer;
+  }
+
+  /** Sends a data frame (the caller checked that the connection is OPEN); continues a fragmented message while one is open. */
+  send(payload: Buffer | string, binary: boolean, fin: boolean): boolean {
+    const opcode = this.#sendingFragmented
+      ? Opcode.Continuation
+      : binary
+        ? Opcode.Binary
+        : Opcode.Text;
+    this.#sendingFragmented = !fin;
+    return this.#sendFrame(opcode, payload, fin);
+  }
+
+  /** Sends a ping or an unsolicited pong (the caller checked the 125-byte limit). */
+  sendControl(opcode: Opcode.Ping | Opcode.Pong, payload: Buffer): boolean {
+    return this.#sendFrame(opcode, payload, true);
+  }
+
+  /** Starts the closing handshake with an encoded close payload; no-op when already closing. */
+  close(payload: Buffer): void {
+    if (this.#closeSent || this.#readyState === ReadyState.CLOSED) return;
+    this.#sendClose(payload);
+  }
+
+  /** Destroys the socket without a closing handshake (`close` reports 1006). */
+  terminate(): void {
+    if (this.#readyState === ReadyState.CLOSED) return;
+    this.#readyState = ReadyState.CLOSING;
+    this.#decoder.stop();
+    this.#socket.destroy();
+  }
+
+  pause(): void {
+    this.#paused = true;
+    this.#socket.pause();
+  }
+
+  resume(): void {
+    this.#paused = false;
+    if (this.#started) this.#socket.resume();
+  }
+
+  // FrameSink: the decoder's callbacks.
 
   onHeader(header: FrameHeader): void {
     this.#assembler.onHeader(header);
   }
 
   onFrame(header: FrameHeader, payload: Buffer): void {
-    internals.onFrameIn(this.#ws, header, payload);
+    if (this.#observer !== undefined) this.#observe(header, payload);
     this.#assembler.onFrame(header, payload);
   }
 
+  // MessageSink: the assembler's callbacks.
+
   onMessage(data: Buffer | string, isBinary: boolean): void {
-    this.#ws.emit('message', data, isBinary);
+    this.#owner.emit('message', data, isBinary);
   }
 
   onPing(payload: Buffer): void {
-    internals.onPing(this.#ws, payload);
+    if (!this.#closeSent && this.#socket.writable) this.#sendFrame(Opcode.Pong, payload, true);
+    this.#owner.emit('ping', payload);
   }
 
   onPong(payload: Buffer): void {
-    this.#ws.emit('pong', payload);
+    this.#owner.emit('pong', payload);
   }
 
+  /** RFC 6455 §5.5.1: echo the peer's close code, then close TCP once both close frames passed. */
   onClose(code: number, reason: string): void {
-    internals.onClose(this.#ws, code, reason);
+    this.#closeReceived = true;
+    this.#closeCode = code;
+    this.#closeReason = reason;
+    this.#decoder.stop();
+    if (!this.#closeSent) {
+      this.#sendClose(encodeClosePayload(code === CloseCode.NoStatus ? undefined : code));
+    } else {
+      this.#socket.end();
+    }
+  }
+
+  #start(head: Buffer | undefined): void {
+    this.#started = true;
+    if (this.#readyState === ReadyState.CLOSED) return;
+    this.#owner.emit('open');
+    if (head !== undefined && head.length > 0) this.#receive(head);
+    if (!this.#paused) this.#socket.resume();
+  }
+
+  #receive(chunk: Buffer): void {
+    try {
+      this.#decoder.push(chunk);
+    } catch (err) {
+      if (!(err instanceof WsProtocolError)) throw err;
+      this.#fail(err);
+    }
+  }
+
+  #sendFrame(opcode: Opcode, payload: Buffer | string, fin: boolean): boolean {
+    const masked = this.#role === 'client';
+    const frames = encodeFrame(opcode, payload, { fin, mask: masked });
+    if (this.#observer !== undefined) {
+      const bytes = typeof payload === 'string' ? Buffer.from(payload) : payload;
+      this.#observer({
+        direction: 'out',
+        fin,
+        opcode,
+        masked,
+        payloadLength: bytes.length,
+        head: Buffer.from(bytes.subarray(0, HEAD_BYTES)),
+      });
+    }
+    if (frames.length === 1) return this.#socket.write(frames[0]!);
+    this.#socket.cork();
+    for (const frame of frames) this.#socket.write(frame);
+    this.#socket.uncork();
+    return this.#socket.writableLength < this.#socket.writableHighWaterMark;
+  }
+
+  #sendClose(payload: Buffer): void {
+    this.#closeSent = true;
+    this.#readyState = ReadyState.CLOSING;
+    if (!this.#socket.writable) return;
+    this.#sendFrame(Opcode.Close, payload, true);
+    if (this.#closeReceived) this.#socket.end();
+    this.#closeTimer ??= setTimeout(() => this.#socket.destroy(), this.#closeTimeout);
+  }
+
+  #observe(header: FrameHeader, payload: Buffer): void {
+    this.#observer?.({
+      direction: 'in',
+      fin: header.fin,
+      opcode: header.opcode,
+      masked: header.masked,
+      payloadLength: header.payloadLength,
+      head: Buffer.from(payload.subarray(0, HEAD_BYTES)),
+    });
+  }
+
+  /** "Fail the WebSocket connection" (RFC 6455 §7.1.7): close frame with the error's code, then TCP close. */
+  #fail(err: WsProtocolError): void {
+    this.#decoder.stop();
+    if (!this.#closeSent) {
+      const reason =
+        err.message.length > MAX_CLOSE_REASON
+          ? err.message.slice(0, MAX_CLOSE_REASON)
+          : err.message;
+      this.#sendClose(encodeClosePayload(err.closeCode, reason));
+    }
+    this.#socket.end();
+    // A remote peer must not be able to crash a process that did not listen: without an
+    // 'error' listener the failure is still visible as the 'close' event (1006).
+    if (this.#owner.listenerCount('error') > 0) this.#owner.emit('error', err);
+  }
+
+  #onEnd(): void {
+    // The peer closed its side of TCP; close ours (upgraded node:http sockets allow half-open).
+    if (this.#readyState === ReadyState.OPEN) this.#readyState = ReadyState.CLOSING;
+    this.#decoder.stop();
+    this.#socket.end();
+  }
+
+  #onSocketClose(): void {
+    clearTimeout(this.#closeTimer);
+    this.#decoder.stop();
+    this.#readyState = ReadyState.CLOSED;
+    const code = this.#closeReceived ? this.#closeCode : CloseCode.Abnormal;
+    this.#owner.emit('close', code, this.#closeReceived ? this.#closeReason : '');
   }
 }

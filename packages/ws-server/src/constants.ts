@@ -72,18 +72,6 @@ export const LENGTH_64 = 127;
 /** Largest payload a 16-bit extended length holds, in bytes (RFC 6455 §5.2). */
 export const MAX_LENGTH_16 = 0xffff;
 
-/** Default `maxPayload`: the largest message (all fragments together) accepted, 16 MiB. */
-export const DEFAULT_MAX_PAYLOAD = 16 * 1024 * 1024;
-
-/** Default wait for the peer's close frame after we sent ours, in ms (RFC 6455 §7.1.1). */
-export const DEFAULT_CLOSE_TIMEOUT = 5_000;
-
-/** Default time a client has to send complete upgrade request headers, in ms. */
-export const DEFAULT_HANDSHAKE_TIMEOUT = 10_000;
-
-/** Default heartbeat: ping every 30 s, terminate a peer that did not pong since the last one. */
-export const DEFAULT_HEARTBEAT_INTERVAL = 30_000;
-
 /** Subprotocols the server offers by default: the book's example (§7.4.1). */
 export const DEFAULT_PROTOCOLS: readonly string[] = ['chat', 'superchat'];
 
@@ -93,5 +81,8 @@ export const DEFAULT_PORT = 12010;
 /** `/updates` pushes a tick every this many ms (the book's client loop, mirrored). */
 export const UPDATES_INTERVAL = 50;
 
-/** `/chat` skips a recipient whose unflushed bytes exceed this (a slow reader). */
-export const CHAT_MAX_BUFFERED = 1024 * 1024;
+/**
+ * The largest delay `setTimeout`/`setInterval` honour, in ms (Node's `TIMEOUT_MAX`, 2³¹−1 ≈ 24.8
+ * days; a longer one fires after 1 ms). The upper bound of every wait in `limits.ts`.
+ */
+export const MAX_TIMER_DELAY = 2 ** 31 - 1;

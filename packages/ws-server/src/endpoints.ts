@@ -1,9 +1,13 @@
 /**
  * The server's WebSocket endpoints (issue 3): `/echo`, `/chat`, `/updates`, and `/inspect`, the
- * side channel that feeds the page's frame inspector.
+ * side channel that feeds the page's frame inspector. Who is in the chat room and who inspects
+ * which tap is read from the server's connection tracker (the `path` and `tap` of each
+ * connection's state), like `ws` users broadcast over `wss.clients`: no second list of
+ * connections to keep in sync.
  */
 import type { Logger } from 'common';
-import { CHAT_MAX_BUFFERED, Opcode, UPDATES_INTERVAL } from './constants.ts';
+import { entries, type WsConnections } from './clients.ts';
+import { Opcode, UPDATES_INTERVAL } from './constants.ts';
 import { ReadyState, type FrameInfo, type WebSocket } from './websocket.ts';
 
 /** Handles one accepted connection on a path. */
@@ -35,11 +39,13 @@ function updates(ws: WebSocket): void {
   ws.on('close', () => clearInterval(timer));
 }
 
-/** Sends `data` unless the peer is slow (over {@link CHAT_MAX_BUFFERED} unflushed): returns false when skipped. */
-function sendUnlessSlow(ws: WebSocket, data: Buffer | string, isBinary: boolean): boolean {
-  if (ws.readyState !== ReadyState.OPEN || ws.bufferedAmount > CHAT_MAX_BUFFERED) return false;
-  ws.send(data, { binary: isBinary });
-  return true;
+/** What the endpoints share with the server. */
+export interface EndpointsOptions {
+  logger: Logger;
+  /** The server's tracker: every open WebSocket with its `path` and `tap`. */
+  connections: WsConnections;
+  /** `/chat` skips a member with more unflushed bytes than this (`LIMITS.chatMaxBuffered`). */
+  chatMaxBuffered: number;
 }
 
 function describe(frame: FrameInfo): string {
@@ -55,14 +61,23 @@ function describe(frame: FrameInfo): string {
   });
 }
 
-/** The endpoints, sharing one chat room and one tap registry (per server, never module-wide). */
-export function createEndpoints(logger: Logger): Map<string, Endpoint> {
-  const room = new Set<WebSocket>();
-  const taps = new Map<string, Set<WebSocket>>();
+/** The endpoints of one server (per server, never module-wide). */
+export function createEndpoints(options: EndpointsOptions): Map<string, Endpoint> {
+  const { logger, connections, chatMaxBuffered } = options;
   let skipped = 0;
 
+  /** Sends `data` unless the peer is slow (over `chatMaxBuffered` unflushed): false when skipped. */
+  const sendUnlessSlow = (ws: WebSocket, data: Buffer | string, isBinary: boolean): boolean => {
+    if (ws.readyState !== ReadyState.OPEN || ws.bufferedAmount > chatMaxBuffered) return false;
+    ws.send(data, { binary: isBinary });
+    return true;
+  };
+
+  /** Sends `event` to every `/inspect` connection watching `tap`. */
   const report = (tap: string, event: string): void => {
-    for (const inspector of taps.get(tap) ?? []) sendUnlessSlow(inspector, event, false);
+    for (const [ws, state] of entries(connections)) {
+      if (state.path === '/inspect' && state.tap === tap) sendUnlessSlow(ws, event, false);
+    }
   };
 
   const chat: Endpoint = (ws, url) => {
@@ -74,12 +89,11 @@ export function createEndpoints(logger: Logger): Map<string, Endpoint> {
         report(tap, JSON.stringify({ type: 'close', code, reason })),
       );
     }
-    room.add(ws);
-    ws.on('close', () => room.delete(ws));
-    // Broadcast policy: a member whose unflushed bytes exceed CHAT_MAX_BUFFERED misses the
+    // Broadcast policy: a member whose unflushed bytes exceed chatMaxBuffered misses the
     // message (skipped, counted in the log) so one slow reader cannot grow server memory.
     ws.on('message', (data: Buffer | string, isBinary: boolean) => {
-      for (const member of room) {
+      for (const [member, state] of entries(connections)) {
+        if (state.path !== '/chat') continue;
         if (!sendUnlessSlow(member, data, isBinary)) {
           skipped += 1;
           logger.debug({ skipped }, 'chat: skipped a slow or closing member');
@@ -90,17 +104,12 @@ export function createEndpoints(logger: Logger): Map<string, Endpoint> {
 
   const inspect: Endpoint = (ws, url) => {
     const tap = url.searchParams.get('tap');
-    if (tap === null || !TAP_ID.test(tap)) {
+    const state = connections.get(ws);
+    if (tap === null || !TAP_ID.test(tap) || state === undefined) {
       ws.close(1008, 'inspect needs ?tap=ID (letters, digits, - and _)');
       return;
     }
-    let set = taps.get(tap);
-    if (set === undefined) taps.set(tap, (set = new Set()));
-    set.add(ws);
-    ws.on('close', () => {
-      set.delete(ws);
-      if (set.size === 0) taps.delete(tap);
-    });
+    state.tap = tap;
   };
 
   return new Map<string, Endpoint>([

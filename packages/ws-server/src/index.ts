@@ -1,4 +1,10 @@
 export { createWsServer, WsServer, type WsServerOptions } from './server.ts';
+export {
+  ClientSet,
+  type ConnectionFields,
+  type ConnectionState,
+  type WsConnections,
+} from './clients.ts';
 export { connect, type ConnectOptions } from './client.ts';
 export {
   WebSocket,
@@ -7,7 +13,17 @@ export {
   type SendOptions,
   type WebSocketOptions,
 } from './websocket.ts';
-export { WsProtocolError, HandshakeError, WsStateError, InvalidArgumentError } from './errors.ts';
+export {
+  WsProtocolError,
+  HandshakeError,
+  WsStateError,
+  WsArgumentError,
+  type WsProtocolErrorCode,
+  type HandshakeErrorCode,
+  type WsStateErrorCode,
+  type WsArgumentErrorCode,
+} from './errors.ts';
+export { LIMITS, CLIENT_LIMITS, CONNECTION_LIMITS } from './limits.ts';
 export { CloseCode, Opcode, GUID } from './constants.ts';
 export {
   FrameDecoder,
@@ -20,6 +36,7 @@ export { encodeFrame, type EncodeOptions } from './protocol/frame-encoder.ts';
 export { encodeClosePayload, parseClosePayload, isValidCloseCode } from './protocol/close.ts';
 export {
   acceptKey,
+  isToken,
   validateUpgradeRequest,
   validateUpgradeResponse,
 } from './protocol/handshake.ts';

@@ -4,35 +4,39 @@
  */
 import { createInterface } from 'node:readline';
 import {
-  bytesFlag,
   CliError,
   createLogger,
-  intFlag,
+  limitFlags,
+  limitsHelp,
   parseFlags,
   parseServerArgs,
+  readLimitFlags,
   runMain,
   serve,
 } from 'common';
 import { connect } from './client.ts';
-import { WebSocket } from './websocket.ts';
 import { CloseCode, DEFAULT_PORT } from './constants.ts';
+import { CLIENT_LIMITS, LIMITS } from './limits.ts';
 import { createWsServer } from './server.ts';
+import { WebSocket } from './websocket.ts';
 
 const SERVER_USAGE = `usage: ws-server [options]
 
 WebSocket (RFC 6455) server, book §7.4: GET / (page), ws /echo, /chat, /updates, /inspect.
 
 Options:
-  --heartbeat MS           ping interval; a peer that missed a pong is terminated; 0 = off (default 30000)
-  --max-payload SIZE       largest message, e.g. 65536, 64k, 16m (default 16m); over it → close 1009
-  --close-timeout MS       wait for the peer's close frame (default 5000)
-  --handshake-timeout MS   time to send the upgrade request (default 10000)
+${limitsHelp(LIMITS)}
   --allowed-origin ORIGIN  accept browsers only from this origin (repeatable; default: any)`;
 
-const CLIENT_USAGE = `usage: ws-server client URL [--binary] [--protocol NAME]... [--max-payload SIZE]
+const CLIENT_USAGE = `usage: ws-server client URL [--binary] [--protocol NAME]... [options]
 
 Reads lines from stdin and sends each as a message; prints every message received.
-Ctrl-C (or end of input) sends close 1000 and exits after the closing handshake.`;
+Ctrl-C (or end of input) sends close 1000 and exits after the closing handshake.
+
+Options:
+  --binary                 send each line as a binary message
+  --protocol NAME          offer this subprotocol (repeatable)
+${limitsHelp(CLIENT_LIMITS)}`;
 
 async function serverMain(argv: string[]): Promise<void> {
   const args = parseServerArgs({
@@ -41,51 +45,19 @@ async function serverMain(argv: string[]): Promise<void> {
     defaultPort: DEFAULT_PORT,
     usage: SERVER_USAGE,
     options: {
-      heartbeat: { type: 'string' },
-      'max-payload': { type: 'string' },
-      'close-timeout': { type: 'string' },
-      'handshake-timeout': { type: 'string' },
+      ...limitFlags(LIMITS),
       'allowed-origin': { type: 'string', multiple: true },
     },
   });
-  const v = args.values;
-  const heartbeatInterval = intFlag('--heartbeat', v.heartbeat, {
-    min: 0,
-    max: 3_600_000,
-    default: 30_000,
-  });
-  const maxPayload = bytesFlag('--max-payload', v['max-payload'], {
-    min: 1,
-    max: 1024 ** 3,
-    default: 16 * 1024 * 1024,
-  });
-  const closeTimeout = intFlag('--close-timeout', v['close-timeout'], {
-    min: 1,
-    max: 600_000,
-    default: 5_000,
-  });
-  const handshakeTimeout = intFlag('--handshake-timeout', v['handshake-timeout'], {
-    min: 1,
-    max: 600_000,
-    default: 10_000,
-  });
-  const origins = v['allowed-origin'];
+  const limits = readLimitFlags(LIMITS, args.values);
+  const origins = args.values['allowed-origin'];
   const logger = createLogger({ name: 'ws-server', level: args.server.logLevel });
-  const server = createWsServer({
+  const app = createWsServer({
     logger,
-    heartbeatInterval,
-    maxPayload,
-    closeTimeout,
-    handshakeTimeout,
+    ...limits,
     ...(origins === undefined ? {} : { allowedOrigins: origins }),
   });
-  await serve(server.httpServer, {
-    name: 'ws-server',
-    logger,
-    scheme: 'ws',
-    drain: () => server.closeAll(CloseCode.GoingAway),
-    ...args.server,
-  });
+  await serve(app, { name: 'ws-server', logger, ...args.server });
 }
 
 async function clientMain(argv: string[]): Promise<void> {
@@ -94,7 +66,7 @@ async function clientMain(argv: string[]): Promise<void> {
     {
       binary: { type: 'boolean' },
       protocol: { type: 'string', multiple: true },
-      'max-payload': { type: 'string' },
+      ...limitFlags(CLIENT_LIMITS),
     },
     { usage: CLIENT_USAGE },
   );
@@ -106,12 +78,9 @@ async function clientMain(argv: string[]): Promise<void> {
       'ERR_INVALID_ARG_VALUE',
       `URL must start with ws:// or wss:// (got '${url}')`,
     );
-  const maxPayload = bytesFlag('--max-payload', values['max-payload'], {
-    min: 1,
-    max: 1024 ** 3,
-    default: 16 * 1024 * 1024,
-  });
-  const ws = await connect(url, { protocols: values.protocol ?? [], maxPayload });
+  const limits = readLimitFlags(CLIENT_LIMITS, values);
+  const protocols = values.protocol ?? [];
+  const ws = await connect(url, { protocols, ...limits });
   process.stderr.write(
     `connected to ${url}${ws.protocol === '' ? '' : ` (subprotocol ${ws.protocol})`}\n`,
   );

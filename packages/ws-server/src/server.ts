@@ -1,10 +1,9 @@
 /**
  * `createWsServer(options)`: a node:http server whose `upgrade` event performs the WebSocket
  * handshake (book §7.4.1, RFC 6455 §4.2) and hands the socket to a {@link WebSocket}. Serves
- * the demo page at `/`. Never listens by itself: `main.ts` (or a test) does.
+ * the demo page at `/`. Never listens by itself: `main.ts` (`serve()`) or a test does.
  */
 import { EventEmitter } from 'node:events';
-import { readFileSync } from 'node:fs';
 import {
   createServer,
   STATUS_CODES,
@@ -13,93 +12,93 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { Socket } from 'node:net';
-import { connectionFields, silentLogger, type Logger } from 'common';
 import {
-  CloseCode,
-  DEFAULT_CLOSE_TIMEOUT,
-  DEFAULT_HANDSHAKE_TIMEOUT,
-  DEFAULT_HEARTBEAT_INTERVAL,
-  DEFAULT_MAX_PAYLOAD,
-  DEFAULT_PROTOCOLS,
-} from './constants.ts';
+  ConnectionTracker,
+  connectionFields,
+  InvalidArgumentError,
+  resolveLimits,
+  silentLogger,
+  type LimitOptions,
+  type Logger,
+  type NetlabServer,
+} from 'common';
+import {
+  ClientSet,
+  entries,
+  type ConnectionFields,
+  type ConnectionState,
+  type WsConnections,
+} from './clients.ts';
+import { CloseCode, DEFAULT_PROTOCOLS } from './constants.ts';
 import { createEndpoints, type Endpoint } from './endpoints.ts';
-import { HandshakeError, InvalidArgumentError, type WsProtocolError } from './errors.ts';
+import { answerHttpRequest } from './page.ts';
+import { HandshakeError, type WsProtocolError } from './errors.ts';
+import { LIMITS } from './limits.ts';
+import { encodeClosePayload } from './protocol/close.ts';
 import {
   handshakeErrorResponse,
+  isToken,
   switchingProtocolsResponse,
   validateUpgradeRequest,
+  type AcceptOptions,
 } from './protocol/handshake.ts';
 import { WebSocket } from './websocket.ts';
 
-export interface WsServerOptions {
+/**
+ * Options of {@link createWsServer}. The limits (`maxPayload`, `heartbeatInterval`,
+ * `closeTimeout`, `handshakeTimeout`, `chatMaxBuffered`) take their defaults and bounds from
+ * `LIMITS` in `limits.ts`, the table the CLI's flags read too.
+ */
+export interface WsServerOptions extends LimitOptions<typeof LIMITS> {
   /** Logger (pino). Default: silent. */
   logger?: Logger;
   /** Largest message accepted, in bytes. Default 16 MiB; over it the connection closes with 1009. */
-  maxPayload?: number;
+  maxPayload?: number | undefined;
   /** Ping every client this often, in ms, and terminate one that missed the previous pong. 0 = off. Default 30 000. */
-  heartbeatInterval?: number;
+  heartbeatInterval?: number | undefined;
   /** Wait for the peer's close after ours, in ms, then destroy the socket. Default 5000. */
-  closeTimeout?: number;
-  /** Time a client has to send the upgrade request headers, in ms. Default 10 000. */
-  handshakeTimeout?: number;
+  closeTimeout?: number | undefined;
+  /** Time a client has to send the upgrade request headers, in ms (else 408). Default 10 000. */
+  handshakeTimeout?: number | undefined;
+  /** `/chat` skips a member with more unflushed bytes than this. Default 1 MiB. */
+  chatMaxBuffered?: number | undefined;
   /** When set, browsers (requests with `Origin`) must come from one of these origins, else 403. */
   allowedOrigins?: readonly string[];
-  /** Subprotocols offered to clients. Default `['chat', 'superchat']` (the book's). */
+  /** Subprotocols offered to clients, HTTP tokens. Default `['chat', 'superchat']` (the book's). */
   protocols?: readonly string[];
 }
+
+/** The reason sent with close 1001 by {@link WsServer.drain}. */
+const SHUTDOWN_REASON = 'server shutting down';
 
 /** A socket error during a refused handshake: nothing to report to the peer any more. */
 function destroySocket(this: Socket): void {
   this.destroy();
 }
 
-/** Log fields of one connection (common's `connectionFields`): a counter and the peer's address. */
-type ConnectionFields = ReturnType<typeof connectionFields>;
-
-interface ConnectionState {
-  fields: ConnectionFields;
-  /** False after a heartbeat ping until the pong arrives. */
-  alive: boolean;
-}
-
-const PAGE = readFileSync(new URL('./page/index.html', import.meta.url));
-
-/** Node-style option check (`validateInteger`): an integer in [min, 2³¹-1], named in the error. */
-function validateIntegerOption(
-  name: string,
-  value: number | undefined,
-  fallback: number,
-  min: number,
-): number {
-  if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value < min || value > 2 ** 31 - 1) {
-    throw new InvalidArgumentError(
-      'ERR_INVALID_ARG_VALUE',
-      `options.${name} must be an integer between ${min} and ${2 ** 31 - 1} (got ${String(value)})`,
-    );
-  }
-  return value;
-}
-
 /**
- * A WebSocket server. Events: `connection` (ws: {@link WebSocket}, req: IncomingMessage),
+ * A WebSocket server on the server contract (common's `NetlabServer`): `server` is the
+ * node:http server to listen on, `connections` tracks its sockets and keeps a
+ * {@link ConnectionState} under every open {@link WebSocket}, and `drain` sends close 1001 to
+ * every client. Events: `connection` (ws: {@link WebSocket}, req: IncomingMessage),
  * `clientError` (err: WsProtocolError, ws: a peer broke the protocol; logged, only that
  * connection is failed, the server keeps serving).
  */
-export class WsServer extends EventEmitter {
-  /** The node:http server to listen on. */
-  readonly httpServer: Server;
-  /** Open connections. */
-  readonly clients = new Set<WebSocket>();
+export class WsServer extends EventEmitter implements NetlabServer<Server> {
+  /** The node:http server to listen on (serves the page, answers upgrades). */
+  readonly server: Server;
+  /** Every accepted socket, and the state of every open WebSocket (until its `close`). */
+  readonly connections: WsConnections = new ConnectionTracker<ConnectionState>();
+  /** The open WebSockets, like `ws`'s `wss.clients`: a live read-only view of `connections`. */
+  readonly clients: ReadonlySet<WebSocket> = new ClientSet(this.connections);
+  readonly scheme = 'ws';
   readonly #logger: Logger;
   readonly #maxPayload: number;
   readonly #closeTimeout: number;
   readonly #heartbeatInterval: number;
-  readonly #allowedOrigins: readonly string[] | undefined;
-  readonly #protocols: readonly string[];
+  /** What an upgrade request must satisfy: subprotocols offered, allowed origins. */
+  readonly #accept: AcceptOptions;
   readonly #endpoints: Map<string, Endpoint>;
-  /** Per-connection log fields and heartbeat flag. */
-  readonly #state = new Map<WebSocket, ConnectionState>();
   // Listeners shared by every connection (`this` is the connection): no closures per connection.
   readonly #onPong: (this: WebSocket) => void;
   readonly #onClientError: (this: WebSocket, err: WsProtocolError) => void;
@@ -107,142 +106,124 @@ export class WsServer extends EventEmitter {
   #heartbeat: NodeJS.Timeout | undefined;
   #closing = false;
 
+  /**
+   * @throws {InvalidArgumentError} (common) `ERR_INVALID_ARG_TYPE` / `ERR_OUT_OF_RANGE` for a
+   *   limit outside `LIMITS`, `ERR_INVALID_ARG_VALUE` for a subprotocol that is not a token.
+   */
   constructor(options: WsServerOptions = {}) {
     super();
+    const limits = resolveLimits(LIMITS, options);
+    this.#maxPayload = limits.maxPayload;
+    this.#closeTimeout = limits.closeTimeout;
+    this.#heartbeatInterval = limits.heartbeatInterval;
     this.#logger = options.logger ?? silentLogger();
-    const { clients } = this;
-    const state = this.#state;
+    const protocols = options.protocols ?? DEFAULT_PROTOCOLS;
+    for (const p of protocols) {
+      if (typeof p !== 'string' || !isToken(p))
+        throw new InvalidArgumentError(
+          'ERR_INVALID_ARG_VALUE',
+          `The argument "protocols" must be a list of HTTP tokens. Received '${String(p)}'`,
+        );
+    }
+    const { connections } = this;
+    this.#accept = { protocols, allowedOrigins: options.allowedOrigins };
     const logger = this.#logger;
     const emit = (event: string, ...args: unknown[]): boolean => this.emit(event, ...args);
     this.#onPong = function (this: WebSocket) {
-      const s = state.get(this);
+      const s = connections.get(this);
       if (s !== undefined) s.alive = true;
     };
     this.#onClientError = function (this: WebSocket, err: WsProtocolError) {
-      logger.info({ ...state.get(this)?.fields, code: err.code }, `protocol error: ${err.message}`);
+      logger.info(
+        { ...connections.get(this)?.fields, code: err.code },
+        `protocol error: ${err.message}`,
+      );
       emit('clientError', err, this);
     };
+    // Runs before the tracker drops the state: it was added before `connections.set`.
     this.#onClientClose = function (this: WebSocket, code: number, reason: string) {
-      logger.info({ ...state.get(this)?.fields, code, reason }, 'websocket closed');
-      clients.delete(this);
-      state.delete(this);
+      logger.info({ ...connections.get(this)?.fields, code, reason }, 'websocket closed');
     };
-    this.#maxPayload = validateIntegerOption(
-      'maxPayload',
-      options.maxPayload,
-      DEFAULT_MAX_PAYLOAD,
-      1,
-    );
-    this.#heartbeatInterval = validateIntegerOption(
-      'heartbeatInterval',
-      options.heartbeatInterval,
-      DEFAULT_HEARTBEAT_INTERVAL,
-      0,
-    );
-    this.#closeTimeout = validateIntegerOption(
-      'closeTimeout',
-      options.closeTimeout,
-      DEFAULT_CLOSE_TIMEOUT,
-      1,
-    );
-    const handshakeTimeout = validateIntegerOption(
-      'handshakeTimeout',
-      options.handshakeTimeout,
-      DEFAULT_HANDSHAKE_TIMEOUT,
-      1,
-    );
-    this.#allowedOrigins = options.allowedOrigins;
-    this.#protocols = options.protocols ?? DEFAULT_PROTOCOLS;
-    for (const p of this.#protocols) {
-      if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(p))
-        throw new InvalidArgumentError(
-          'ERR_INVALID_ARG_VALUE',
-          `options.protocols: '${p}' is not a token`,
-        );
-    }
-    this.#endpoints = createEndpoints(this.#logger);
-    this.httpServer = createServer({
+    this.#endpoints = createEndpoints({
+      logger,
+      connections,
+      chatMaxBuffered: limits.chatMaxBuffered,
+    });
+    const handshakeTimeout = limits.handshakeTimeout;
+    this.server = createServer({
       headersTimeout: handshakeTimeout,
       requestTimeout: handshakeTimeout,
       connectionsCheckingInterval: Math.min(1_000, handshakeTimeout),
     });
-    this.httpServer.on('request', (req, res) => this.#onRequest(req, res));
-    this.httpServer.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) =>
+    connections.attach(this.server);
+    const endpoints = this.#endpoints;
+    const accept = this.#accept;
+    this.server.on('request', (req: IncomingMessage, res: ServerResponse) =>
+      answerHttpRequest(req, res, endpoints, accept),
+    );
+    this.server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) =>
       this.#onUpgrade(req, socket, head),
     );
-    this.httpServer.on('listening', () => this.#startHeartbeat());
-    this.httpServer.on('close', () => clearInterval(this.#heartbeat));
+    this.server.on('listening', () => this.#startHeartbeat());
+    this.server.on('close', () => clearInterval(this.#heartbeat));
   }
 
   /**
-   * Sends close `code` (default 1001, going away) to every client and resolves once every
-   * connection has closed (each one is destroyed `closeTimeout` after its close frame at the
-   * latest). New upgrades are refused with 503 from now on. `serve()`'s drain step.
+   * The server contract's graceful step (`serve()` calls it after `server.close()`): close 1001
+   * "server shutting down" to every client, see {@link closeAll}. Resolves once every WebSocket
+   * closed or when `signal` aborts (the caller then destroys the rest).
+   */
+  drain(signal: AbortSignal): Promise<void> {
+    return this.closeAll(CloseCode.GoingAway, SHUTDOWN_REASON, signal);
+  }
+
+  /**
+   * Refuses new upgrades with 503 from now on, sends close `code` (default 1001, going away) to
+   * every client, and resolves once every WebSocket has closed (each one is destroyed
+   * `closeTimeout` after its close frame at the latest), or when `signal` aborts.
+   *
+   * @throws {WsArgumentError} `ERR_WS_INVALID_CLOSE_CODE`, `ERR_WS_CLOSE_REASON_TOO_LONG`.
    */
   async closeAll(
     code: number = CloseCode.GoingAway,
-    reason = 'server shutting down',
+    reason = SHUTDOWN_REASON,
+    signal?: AbortSignal,
   ): Promise<void> {
+    encodeClosePayload(code, reason); // throws for a bad code or reason, before anything changes
     this.#closing = true;
-    const closed = [...this.clients].map(
-      (ws) => new Promise<void>((resolve) => ws.once('close', () => resolve())),
-    );
-    for (const ws of this.clients) ws.close(code, reason);
-    await Promise.all(closed);
+    const { connections } = this;
+    await new Promise<void>((resolve) => {
+      // One listener for every client: each `close` checks whether it was the last one (it
+      // runs after the tracker dropped that client's state).
+      const check = (): void => {
+        if (connections.stateSize > 0 && signal?.aborted !== true) return;
+        signal?.removeEventListener('abort', check);
+        for (const ws of this.clients) ws.off('close', check);
+        resolve();
+      };
+      signal?.addEventListener('abort', check);
+      for (const ws of this.clients) {
+        ws.once('close', check);
+        ws.close(code, reason);
+      }
+      check();
+    });
   }
 
   #startHeartbeat(): void {
     if (this.#heartbeatInterval === 0 || this.#heartbeat !== undefined) return;
     this.#heartbeat = setInterval(() => {
-      for (const ws of this.clients) {
-        const s = this.#state.get(ws);
-        if (s?.alive === false) {
-          this.#logger.info(
-            { remote: ws.remoteAddress },
-            'heartbeat: no pong since the last ping, terminating',
-          );
+      for (const [ws, s] of entries(this.connections)) {
+        if (!s.alive) {
+          this.#logger.info(s.fields, 'heartbeat: no pong since the last ping, terminating');
           ws.terminate();
           continue;
         }
-        if (s !== undefined) s.alive = false;
+        s.alive = false;
         if (ws.readyState === WebSocket.OPEN) ws.ping();
       }
     }, this.#heartbeatInterval);
     this.#heartbeat.unref();
-  }
-
-  #onRequest(req: IncomingMessage, res: ServerResponse): void {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (path === '/' && (req.method === 'GET' || req.method === 'HEAD')) {
-      res.writeHead(200, {
-        'Content-Type': 'text/html; charset=utf-8',
-        'Content-Length': PAGE.length,
-        'Cache-Control': 'no-store',
-      });
-      res.end(req.method === 'HEAD' ? undefined : PAGE);
-      return;
-    }
-    if (this.#endpoints.has(path)) {
-      // A WebSocket path reached without `Connection: Upgrade`: report what is wrong.
-      try {
-        validateUpgradeRequest(req, {
-          protocols: this.#protocols,
-          allowedOrigins: this.#allowedOrigins,
-        });
-        throw new HandshakeError('ERR_WS_BAD_CONNECTION', 400, 'not an upgrade request');
-      } catch (err) {
-        const e = err as HandshakeError;
-        res.writeHead(e.statusCode ?? 400, {
-          ...e.headers,
-          Connection: 'close',
-          'Content-Type': 'text/plain; charset=utf-8',
-        });
-        res.end(`${e.message}\n`);
-        return;
-      }
-    }
-    res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
-    res.end('not found\n');
   }
 
   #reject(socket: Socket, err: HandshakeError, who: ConnectionFields): void {
@@ -281,10 +262,7 @@ export class WsServer extends EventEmitter {
     }
     let accepted;
     try {
-      accepted = validateUpgradeRequest(req, {
-        protocols: this.#protocols,
-        allowedOrigins: this.#allowedOrigins,
-      });
+      accepted = validateUpgradeRequest(req, this.#accept);
     } catch (err) {
       if (!(err instanceof HandshakeError)) throw err;
       this.#reject(socket, err, who);
@@ -298,18 +276,22 @@ export class WsServer extends EventEmitter {
       closeTimeout: this.#closeTimeout,
       head,
     });
-    this.clients.add(ws);
-    this.#state.set(ws, { fields: who, alive: true });
     logger.info({ ...who, path: url.pathname, protocol: accepted.protocol }, 'websocket open');
     ws.on('pong', this.#onPong);
     ws.on('error', this.#onClientError);
     ws.on('close', this.#onClientClose);
+    this.connections.set(ws, { fields: who, alive: true, path: url.pathname, tap: undefined });
     endpoint(ws, url);
     this.emit('connection', ws, req);
   }
 }
 
-/** Creates an unstarted WebSocket server (listen on `server.httpServer`). @throws {InvalidArgumentError} `ERR_INVALID_ARG_VALUE`. */
+/**
+ * Creates an unstarted WebSocket server: hand it to `serve()` (or listen on `.server`).
+ *
+ * @throws {InvalidArgumentError} (common) `ERR_INVALID_ARG_TYPE` / `ERR_OUT_OF_RANGE` for a
+ *   limit outside `LIMITS` (`limits.ts`), `ERR_INVALID_ARG_VALUE` for a bad subprotocol name.
+ */
 export function createWsServer(options: WsServerOptions = {}): WsServer {
   return new WsServer(options);
 }

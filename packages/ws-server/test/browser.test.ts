@@ -19,7 +19,7 @@ describe('browser page', () => {
         `${CHROMIUM} not found: install Debian's browser with "apt-get install -y chromium"`,
       );
     }
-    const srv = await startServer(createWsServer({ heartbeatInterval: 0 }).httpServer);
+    const srv = await startServer(createWsServer({ heartbeatInterval: 0 }).server);
     teardown.add(srv, () => srv.close());
     const browser = await chromium.launch({
       executablePath: CHROMIUM,

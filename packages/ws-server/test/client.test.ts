@@ -1,6 +1,7 @@
 /** connect(): handshake validation against a scripted raw server, limits and the close timeout. */
 import { once } from 'node:events';
 import { createServer as createNetServer, type Socket } from 'node:net';
+import { InvalidArgumentError } from 'common';
 import { startServer, Teardown, waitForEvent } from 'common/harness';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
@@ -72,12 +73,23 @@ describe('connect()', () => {
   });
 
   it('rejects a URL that is not ws:// or wss:// and a bad option, naming it', async () => {
+    await expect(connect('http://127.0.0.1:1/')).rejects.toBeInstanceOf(InvalidArgumentError);
     await expect(connect('http://127.0.0.1:1/')).rejects.toMatchObject({
       code: 'ERR_INVALID_ARG_VALUE',
+      message: expect.stringContaining('url'),
     });
+    await expect(connect('ws://127.0.0.1:1/', { maxPayload: -1 })).rejects.toBeInstanceOf(
+      InvalidArgumentError,
+    );
     await expect(connect('ws://127.0.0.1:1/', { maxPayload: -1 })).rejects.toMatchObject({
-      code: 'ERR_INVALID_ARG_VALUE',
+      code: 'ERR_OUT_OF_RANGE',
       message: expect.stringContaining('maxPayload'),
+    });
+    await expect(
+      connect('ws://127.0.0.1:1/', { handshakeTimeout: Number.NaN }),
+    ).rejects.toMatchObject({
+      code: 'ERR_OUT_OF_RANGE',
+      message: expect.stringContaining('handshakeTimeout'),
     });
   });
 

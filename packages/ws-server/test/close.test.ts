@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidArgumentError, WsProtocolError } from '../src/errors.ts';
+import { WsArgumentError, WsProtocolError } from '../src/errors.ts';
 import { encodeClosePayload, isValidCloseCode, parseClosePayload } from '../src/protocol/close.ts';
 
 describe('close payloads (RFC 6455 §5.5.1, §7.4)', () => {
@@ -44,14 +44,20 @@ describe('close payloads (RFC 6455 §5.5.1, §7.4)', () => {
 
   it('encodes at most 123 bytes of reason and refuses codes that may not be sent', () => {
     expect(encodeClosePayload(1000, 'x'.repeat(123))).toHaveLength(125);
-    expect(() => encodeClosePayload(1000, 'x'.repeat(124))).toThrow(InvalidArgumentError);
-    expect(() => encodeClosePayload(1000, '长'.repeat(42))).toThrow(
+    expect(() => encodeClosePayload(1000, 'x'.repeat(124))).toThrow(WsArgumentError);
+    expect(() => encodeClosePayload(1000, 'x'.repeat(124))).toThrow(
       expect.objectContaining({ code: 'ERR_WS_CLOSE_REASON_TOO_LONG' }),
     );
-    expect(() => encodeClosePayload(1005)).toThrow(
-      expect.objectContaining({ code: 'ERR_WS_INVALID_CLOSE_CODE' }),
+    expect(() => encodeClosePayload(1000, '长'.repeat(42))).toThrow(
+      expect.objectContaining({ name: 'WsArgumentError', code: 'ERR_WS_CLOSE_REASON_TOO_LONG' }),
     );
-    expect(() => encodeClosePayload(undefined, 'reason')).toThrow(RangeError);
+    expect(() => encodeClosePayload(1005)).toThrow(
+      expect.objectContaining({ name: 'WsArgumentError', code: 'ERR_WS_INVALID_CLOSE_CODE' }),
+    );
+    expect(() => encodeClosePayload(undefined, 'reason')).toThrow(WsArgumentError);
+    expect(() => encodeClosePayload(undefined, 'reason')).toThrow(
+      expect.objectContaining({ code: 'ERR_WS_CLOSE_REASON_TOO_LONG' }),
+    );
     expect(encodeClosePayload()).toHaveLength(0);
   });
 });

@@ -14,9 +14,7 @@ const teardown = new Teardown();
 afterEach(() => teardown.run());
 let server: TestServer;
 beforeAll(async () => {
-  server = await startServer(
-    createWsServer({ maxPayload: MAX_PAYLOAD, heartbeatInterval: 0 }).httpServer,
-  );
+  server = await startServer(createWsServer({ maxPayload: MAX_PAYLOAD, heartbeatInterval: 0 }));
 });
 afterAll(() => server.close());
 

@@ -28,7 +28,7 @@ describe('curl (the README try-it commands)', () => {
   });
 
   it('gets 101 with the RFC sample accept key, then /updates frames', async () => {
-    const srv = await startServer(createWsServer({ heartbeatInterval: 0 }).httpServer);
+    const srv = await startServer(createWsServer({ heartbeatInterval: 0 }).server);
     teardown.add(srv, () => srv.close());
     // --max-time ends the stream: curl exits 28 (timeout) after printing what it got.
     const result = await run(
@@ -52,7 +52,7 @@ describe('curl (the README try-it commands)', () => {
   });
 
   it('gets 426 with Sec-WebSocket-Version: 13 for version 8', async () => {
-    const srv = await startServer(createWsServer({ heartbeatInterval: 0 }).httpServer);
+    const srv = await startServer(createWsServer({ heartbeatInterval: 0 }).server);
     teardown.add(srv, () => srv.close());
     const { stdout } = await run('curl', [
       '-s',

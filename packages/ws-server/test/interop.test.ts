@@ -13,7 +13,7 @@ afterEach(() => teardown.run());
 
 describe('ws client → this server', () => {
   async function wsClient(path: string, protocols?: string[]): Promise<WsLib> {
-    const srv = await startServer(createWsServer({ heartbeatInterval: 0 }).httpServer);
+    const srv = await startServer(createWsServer({ heartbeatInterval: 0 }).server);
     teardown.add(srv, () => srv.close());
     const client = new WsLib(srv.url('ws', path), protocols, { perMessageDeflate: false });
     teardown.add(client, () => client.terminate());

@@ -1,6 +1,6 @@
 /** The CLI: server lifecycle (SIGTERM → close 1001 to every client, exit 0), bad flags, the client. */
 import { fileURLToPath } from 'node:url';
-import { runMain, startMain, Teardown, waitForEvent } from 'common/harness';
+import { execMain, startMain, Teardown, waitForEvent } from 'common/harness';
 import { afterEach, describe, expect, it } from 'vitest';
 import WsLib from 'ws';
 
@@ -56,7 +56,7 @@ describe('ws-server CLI', () => {
   ];
   for (const [args, message] of badFlags) {
     it(`exits 2 on ${args.join(' ')}`, async () => {
-      const { code, stderr } = await runMain(MAIN, args);
+      const { code, stderr } = await execMain(MAIN, args);
       expect(code).toBe(2);
       expect(stderr).toMatch(message);
       expect(stderr.trim().split('\n')).toHaveLength(1);
@@ -64,7 +64,7 @@ describe('ws-server CLI', () => {
   }
 
   it('--help prints the options and exits 0', async () => {
-    const { code, stdout } = await runMain(MAIN, ['--help']);
+    const { code, stdout } = await execMain(MAIN, ['--help']);
     expect(code).toBe(0);
     expect(stdout).toContain('--heartbeat MS');
   });
@@ -73,7 +73,7 @@ describe('ws-server CLI', () => {
 describe('client CLI (small wscat)', () => {
   it('sends stdin lines, prints the echoes, and closes with 1000 at end of input', async () => {
     const proc = await server();
-    const { code, stdout, stderr } = await runMain(MAIN, ['client', `ws://${proc.address}/echo`], {
+    const { code, stdout, stderr } = await execMain(MAIN, ['client', `ws://${proc.address}/echo`], {
       input: 'hello\n世界\n',
     });
     expect(code).toBe(0);
@@ -84,7 +84,7 @@ describe('client CLI (small wscat)', () => {
 
   it('--binary sends binary frames (printed as hex) and --protocol negotiates chat', async () => {
     const proc = await server();
-    const { code, stdout, stderr } = await runMain(
+    const { code, stdout, stderr } = await execMain(
       MAIN,
       ['client', `ws://${proc.address}/chat`, '--binary', '--protocol', 'chat'],
       { input: 'hi\n' },

@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { InvalidArgumentError } from 'common';
 import { RawClient, startServer, Teardown, waitForEvent, type TestServer } from 'common/harness';
 import { afterEach, describe, expect, it } from 'vitest';
 import WsLib from 'ws';
@@ -14,7 +15,7 @@ async function start(
   options: WsServerOptions = {},
 ): Promise<{ srv: TestServer; server: ReturnType<typeof createWsServer> }> {
   const server = createWsServer({ heartbeatInterval: 0, ...options });
-  const srv = await startServer(server.httpServer);
+  const srv = await startServer(server);
   teardown.add(srv, () => srv.close());
   return { srv, server };
 }
@@ -76,16 +77,33 @@ describe('HTTP side', () => {
     await wsClient(srv.url('ws', '/echo')); // no Origin: a non-browser client is let in
   });
 
-  it('validates options once, by name', () => {
+  it('validates options once, by name, with Node codes (common InvalidArgumentError)', () => {
+    expect(() => createWsServer({ maxPayload: 0 })).toThrow(InvalidArgumentError);
     expect(() => createWsServer({ maxPayload: 0 })).toThrow(
       expect.objectContaining({
-        code: 'ERR_INVALID_ARG_VALUE',
+        code: 'ERR_OUT_OF_RANGE',
         message: expect.stringContaining('maxPayload'),
       }),
     );
-    expect(() => createWsServer({ heartbeatInterval: 1.5 })).toThrow(RangeError);
+    expect(() => createWsServer({ heartbeatInterval: 1.5 })).toThrow(
+      expect.objectContaining({
+        name: 'InvalidArgumentError',
+        code: 'ERR_OUT_OF_RANGE',
+        message: expect.stringContaining('heartbeatInterval'),
+      }),
+    );
+    expect(() => createWsServer({ closeTimeout: '5s' as unknown as number })).toThrow(
+      expect.objectContaining({
+        code: 'ERR_INVALID_ARG_TYPE',
+        message: expect.stringContaining('closeTimeout'),
+      }),
+    );
+    expect(() => createWsServer({ protocols: ['bad protocol'] })).toThrow(InvalidArgumentError);
     expect(() => createWsServer({ protocols: ['bad protocol'] })).toThrow(
-      expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }),
+      expect.objectContaining({
+        code: 'ERR_INVALID_ARG_VALUE',
+        message: expect.stringContaining('protocols'),
+      }),
     );
   });
 });
@@ -202,6 +220,48 @@ describe('connection behaviour', () => {
     expect(server.clients.size).toBe(0);
     const response = await rawResponse(srv.port, upgradeRequest('/echo'));
     expect(response).toMatch(/^HTTP\/1.1 503 /);
+  });
+
+  it('drain() sends 1001 "server shutting down" to every client, resolves once all closed, then refuses upgrades (503)', async () => {
+    const { srv, server } = await start();
+    const clients = [
+      await wsClient(srv.url('ws', '/echo')),
+      await wsClient(srv.url('ws', '/updates')),
+      await wsClient(srv.url('ws', '/chat'), ['chat']),
+    ];
+    expect(server.clients.size).toBe(3);
+    expect(server.connections.stateSize).toBe(3);
+    const closes = clients.map((c) => waitForEvent<[number, Buffer]>(c, 'close'));
+    await server.drain(new AbortController().signal);
+    expect(server.clients.size).toBe(0);
+    expect(server.connections.stateSize).toBe(0);
+    for (const [code, reason] of await Promise.all(closes)) {
+      expect([code, reason.toString()]).toEqual([1001, 'server shutting down']);
+    }
+    const response = await rawResponse(srv.port, upgradeRequest('/echo'));
+    expect(response).toMatch(/^HTTP\/1.1 503 /);
+  });
+
+  it('drain() resolves when its signal aborts, leaving a peer that never answered the close open', async () => {
+    const { srv, server } = await start({ closeTimeout: 60_000 });
+    const connected = once(server, 'connection') as Promise<[WebSocket]>;
+    const raw = await openRaw(srv.port, '/echo');
+    teardown.add(raw, () => raw.client.destroy());
+    const [ws] = await connected;
+    const controller = new AbortController();
+    let settled = false;
+    const drained = server.drain(controller.signal).then(() => (settled = true));
+    // The close frame reached the peer, which does not answer: the drain must still be waiting.
+    expect(closeCodeOf((await raw.waitForFrames(1))[0])).toBe(1001);
+    expect(settled).toBe(false);
+    expect([...server.clients]).toEqual([ws]);
+    controller.abort();
+    await drained;
+    expect(ws.readyState).toBe(2); // CLOSING: left for the caller's destroyAll()
+    expect(server.clients.has(ws)).toBe(true);
+    expect(server.connections.destroyAll()).toBe(1);
+    await waitForEvent(ws, 'close');
+    expect(server.clients.size).toBe(0);
   });
 
   it('send() reports backpressure and bufferedAmount, then drain once the peer reads', async () => {

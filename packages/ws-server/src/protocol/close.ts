@@ -4,7 +4,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { CloseCode, MAX_CLOSE_REASON } from '../constants.ts';
-import { InvalidArgumentError, WsProtocolError } from '../errors.ts';
+import { WsArgumentError, WsProtocolError } from '../errors.ts';
 
 /** A parsed close frame. `code` is 1005 (NoStatus) when the payload was empty. */
 export interface CloseInfo {
@@ -63,13 +63,13 @@ export function parseClosePayload(payload: Buffer): CloseInfo {
 /**
  * Encodes a close payload. Without a code the payload is empty (and the reason must be too).
  *
- * @throws {InvalidArgumentError} `ERR_WS_INVALID_CLOSE_CODE` for a code that may not be sent,
+ * @throws {WsArgumentError} `ERR_WS_INVALID_CLOSE_CODE` for a code that may not be sent,
  *   `ERR_WS_CLOSE_REASON_TOO_LONG` for a reason over 123 bytes of UTF-8 (or a reason without a code).
  */
 export function encodeClosePayload(code?: number, reason = ''): Buffer {
   if (code === undefined) {
     if (reason !== '') {
-      throw new InvalidArgumentError(
+      throw new WsArgumentError(
         'ERR_WS_CLOSE_REASON_TOO_LONG',
         'a close reason needs a close code',
       );
@@ -77,14 +77,11 @@ export function encodeClosePayload(code?: number, reason = ''): Buffer {
     return Buffer.alloc(0);
   }
   if (!Number.isInteger(code) || !isValidCloseCode(code)) {
-    throw new InvalidArgumentError(
-      'ERR_WS_INVALID_CLOSE_CODE',
-      `close code ${code} may not be sent`,
-    );
+    throw new WsArgumentError('ERR_WS_INVALID_CLOSE_CODE', `close code ${code} may not be sent`);
   }
   const length = Buffer.byteLength(reason);
   if (length > MAX_CLOSE_REASON) {
-    throw new InvalidArgumentError(
+    throw new WsArgumentError(
       'ERR_WS_CLOSE_REASON_TOO_LONG',
       `close reason is ${length} bytes; at most ${MAX_CLOSE_REASON} fit in a control frame`,
     );

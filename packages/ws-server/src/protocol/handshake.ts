@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { GUID, KEY_BYTES, WS_VERSION } from '../constants.ts';
-import { HandshakeError } from '../errors.ts';
+import { HandshakeError, type HandshakeErrorCode } from '../errors.ts';
 
 /** Header values as node:http gives them (lower-case names). */
 export type Headers = Readonly<Record<string, string | string[] | undefined>>;
@@ -43,6 +43,11 @@ const KEY_PATTERN = /^[A-Za-z0-9+/]{21}[AQgw]==$/;
 /** An HTTP token (RFC 7230 §3.2.6), the syntax of subprotocol names. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
+/** True when `value` is an HTTP token (RFC 7230 §3.2.6): a valid subprotocol name (RFC 6455 §4.1). */
+export function isToken(value: string): boolean {
+  return TOKEN.test(value);
+}
+
 function header(headers: Headers, name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value.join(', ') : value;
@@ -57,7 +62,7 @@ export function tokenList(value: string | undefined): string[] {
     .filter((s) => s !== '');
 }
 
-function bad(code: string, message: string): HandshakeError {
+function bad(code: HandshakeErrorCode, message: string): HandshakeError {
   return new HandshakeError(code, 400, message);
 }
 
@@ -108,7 +113,7 @@ export function validateUpgradeRequest(
     }
   }
   const offered = tokenList(header(req.headers, 'sec-websocket-protocol'));
-  if (offered.some((p) => !TOKEN.test(p)) || new Set(offered).size !== offered.length) {
+  if (offered.some((p) => !isToken(p)) || new Set(offered).size !== offered.length) {
     throw bad('ERR_WS_BAD_PROTOCOL', 'Sec-WebSocket-Protocol must be a list of distinct tokens');
   }
   const protocol = offered.find((p) => options.protocols.includes(p));
@@ -188,7 +193,7 @@ export function validateUpgradeResponse(
       status,
       `unexpected response status ${status}`,
     );
-  const fail = (code: string, message: string): HandshakeError =>
+  const fail = (code: HandshakeErrorCode, message: string): HandshakeError =>
     new HandshakeError(code, status, message);
   if (!tokenList(header(res.headers, 'upgrade')).some((s) => s.toLowerCase() === 'websocket')) {
     throw fail('ERR_WS_BAD_UPGRADE', 'response lacks "Upgrade: websocket"');

@@ -6,6 +6,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { TextDecoder } from 'node:util';
+import { assertNever } from 'common/protocol';
 import { CloseCode, Opcode } from '../constants.ts';
 import { WsProtocolError } from '../errors.ts';
 import { parseClosePayload } from './close.ts';
@@ -111,10 +112,8 @@ export class MessageAssembler implements FrameSink {
         this.#addFragment(payload, header.fin);
         if (header.fin) this.#finish();
         return;
-      default: {
-        const never: never = opcode;
-        throw new Error(`unreachable opcode ${String(never)}`);
-      }
+      default:
+        assertNever(opcode, 'frame opcode');
     }
   }
 

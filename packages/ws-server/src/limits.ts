@@ -1,0 +1,73 @@
+/**
+ * Every size and every wait of the package, once: default, bounds, unit and help line. The
+ * library resolves its options from these tables (`resolveLimits`), and `main.ts` builds its
+ * flags and `--help` from the same ones (`limitFlags`, `readLimitFlags`, `limitsHelp`), so the
+ * CLI and `createWsServer()`/`connect()` accept exactly the same values.
+ */
+import { constants as bufferConstants } from 'node:buffer';
+import type { LimitTable } from 'common';
+import { MAX_TIMER_DELAY } from './constants.ts';
+
+/**
+ * The largest `maxPayload`: a text message is delivered as a JS string, and UTF-8 of N bytes
+ * decodes to at most N UTF-16 code units, so every text message up to this many bytes fits in
+ * one (`buffer.constants.MAX_STRING_LENGTH`, 2²⁹−24 on 64-bit Node 20). A larger limit would let
+ * a peer send a text message that `toString()` cannot represent.
+ */
+const MAX_MESSAGE = bufferConstants.MAX_STRING_LENGTH;
+
+/** Server limits (`createWsServer` options and the server's flags). */
+export const LIMITS = {
+  maxPayload: {
+    default: 16 * 1024 * 1024,
+    min: 1,
+    max: MAX_MESSAGE,
+    unit: 'bytes',
+    help: 'largest message (all fragments together); over it → close 1009',
+  },
+  heartbeatInterval: {
+    default: 30_000,
+    min: 0,
+    max: MAX_TIMER_DELAY,
+    unit: 'ms',
+    flag: '--heartbeat',
+    help: 'ping interval; a peer that missed the last pong is terminated; 0 = off',
+  },
+  closeTimeout: {
+    default: 5_000,
+    min: 1,
+    max: MAX_TIMER_DELAY,
+    unit: 'ms',
+    help: "wait for the peer's close frame after ours (RFC 6455 §7.1.1), then destroy",
+  },
+  handshakeTimeout: {
+    default: 10_000,
+    min: 1,
+    max: MAX_TIMER_DELAY,
+    unit: 'ms',
+    help: 'time a client has to send the upgrade request headers (else 408)',
+  },
+  chatMaxBuffered: {
+    default: 1024 * 1024,
+    min: 0,
+    max: 1024 ** 3,
+    unit: 'bytes',
+    flag: false,
+    help: '/chat skips a member with more unflushed bytes than this (a slow reader)',
+  },
+} as const satisfies LimitTable;
+
+/** Limits of one connection (`WebSocket` options): the server's, for both roles. */
+export const CONNECTION_LIMITS = {
+  maxPayload: LIMITS.maxPayload,
+  closeTimeout: LIMITS.closeTimeout,
+} as const satisfies LimitTable;
+
+/** Client limits (`connect()` options and the `client` command's flags): the same bounds. */
+export const CLIENT_LIMITS = {
+  ...CONNECTION_LIMITS,
+  handshakeTimeout: {
+    ...LIMITS.handshakeTimeout,
+    help: 'time for the TCP connect and the 101 response',
+  },
+} as const satisfies LimitTable;
