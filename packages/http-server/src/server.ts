@@ -237,6 +237,9 @@ export class HttpServer implements NetlabServer<Server> {
       onOpen: (tunnel) => {
         if (connection !== undefined) connection.tunnel = tunnel;
       },
+    }).catch((err: unknown) => {
+      logger.error({ err }, 'CONNECT handler error'); // a bug: handleConnect answers every failure
+      socket.destroy();
     });
   }
 }
