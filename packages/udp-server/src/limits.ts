@@ -1,0 +1,94 @@
+/**
+ * Every size, rate and wait of udp-server, with its default, bounds and `--help` line: the
+ * library (`createUdpServer`, `sendOnce`, `measure`) resolves its options from these tables and
+ * `main.ts` builds its flags from them (common's `resolveLimits` / `limitFlags`).
+ */
+import type { LimitTable } from 'common';
+import { MAX_UDP_PAYLOAD_IPV4, PROBE_HEADER_BYTES } from './constants.ts';
+
+/** The server's limits (`createUdpServer` options, `udp-server` flags). */
+export const SERVER_LIMITS = {
+  rate: {
+    default: undefined,
+    min: 1,
+    max: 1_000_000,
+    unit: 'count',
+    help: 'datagrams per second per source IP (token bucket); the excess is dropped and counted',
+  },
+  burst: {
+    default: undefined,
+    min: 1,
+    max: 1_000_000,
+    unit: 'count',
+    help: 'token bucket size: datagrams one source may send at once; unset = --rate',
+  },
+  maxSources: {
+    default: 10_000,
+    min: 1,
+    max: 1_000_000,
+    unit: 'count',
+    help: 'source IPs the rate limiter tracks at once; idle ones are forgotten first',
+  },
+  recvBufferSize: {
+    default: undefined,
+    min: 4_096,
+    max: 64 * 1024 * 1024,
+    unit: 'bytes',
+    help: 'SO_RCVBUF: room for datagrams not read yet (Linux doubles it, caps at rmem_max); unset = OS default',
+    flag: '--recv-buffer',
+  },
+  sendBufferSize: {
+    default: undefined,
+    min: 4_096,
+    max: 64 * 1024 * 1024,
+    unit: 'bytes',
+    help: 'SO_SNDBUF (Linux doubles it, caps at wmem_max); unset = OS default',
+    flag: '--send-buffer',
+  },
+  maxSendQueue: {
+    default: 1_024,
+    min: 1,
+    max: 1_000_000,
+    unit: 'count',
+    help: 'replies waiting in libuv for a full kernel send buffer; more are dropped',
+  },
+} as const satisfies LimitTable;
+
+/** The client's limits (`sendOnce` / `measure` options, `udp-server client` flags). */
+export const CLIENT_LIMITS = {
+  timeout: {
+    default: 1_000,
+    min: 1,
+    max: 60_000,
+    unit: 'ms',
+    help: 'wait this long for each echo',
+  },
+  retries: {
+    default: 2,
+    min: 0,
+    max: 100,
+    unit: 'count',
+    help: 'one-shot: send again this many times when no echo comes',
+  },
+  count: {
+    default: undefined,
+    min: 1,
+    max: 1_000_000,
+    unit: 'count',
+    help: 'measurement: send N numbered datagrams (unset: one-shot)',
+  },
+  size: {
+    default: 64,
+    min: PROBE_HEADER_BYTES,
+    max: MAX_UDP_PAYLOAD_IPV4,
+    unit: 'bytes',
+    help: `measurement: datagram size, ${PROBE_HEADER_BYTES} (the header) to ${MAX_UDP_PAYLOAD_IPV4} (IPv4's largest)`,
+  },
+  window: {
+    default: 32,
+    min: 1,
+    max: 65_536,
+    unit: 'count',
+    help: 'measurement: datagrams in flight at most',
+  },
+} as const satisfies LimitTable;
