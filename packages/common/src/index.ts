@@ -16,6 +16,7 @@ export {
 export { validateInteger, validateOneOf, type IntegerBounds } from './validate.ts';
 export {
   resolveLimits,
+  pickLimits,
   readLimitFlags,
   limitFlags,
   limitsHelp,

@@ -65,6 +65,17 @@ export function resolveLimits<T extends LimitTable>(
   return out as LimitValues<T>;
 }
 
+/**
+ * The rows `keys` of `table`, in that order: one command's part of a package's table (a
+ * server CLI and a client CLI each show only their own flags, from the same rows).
+ */
+export function pickLimits<T extends LimitTable, K extends keyof T & string>(
+  table: T,
+  keys: readonly K[],
+): Pick<T, K> {
+  return Object.fromEntries(keys.map((key) => [key, table[key]])) as Pick<T, K>;
+}
+
 /** The flag of a limit (`--max-payload`), or `undefined` for a library-only limit. */
 export function flagName(key: string, limit: Limit): string | undefined {
   if (limit.flag === false) return undefined;

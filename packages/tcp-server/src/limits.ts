@@ -4,7 +4,7 @@
  * client CLIs build their flags and `--help` from it (`limitFlags`, `readLimitFlags`,
  * `limitsHelp`). A bound or a default is written here and nowhere else.
  */
-import type { LimitTable } from 'common';
+import { pickLimits, type LimitTable } from 'common';
 
 /** Upper bound of every size limit: 1 GiB. */
 const MAX_SIZE = 1024 * 1024 * 1024;
@@ -66,13 +66,3 @@ export const SERVER_LIMITS = pickLimits(LIMITS, [...CODEC_KEYS, 'idleTimeout', '
 
 /** The client's part of {@link LIMITS}: `TcpClient.connect` options and `tcp-server client` flags. */
 export const CLIENT_LIMITS = pickLimits(LIMITS, [...CODEC_KEYS, 'connectTimeout']);
-
-// TODO(common): a package with several commands (server, client) shows each its part of one
-// table; `pickLimits` belongs next to `LimitTable`.
-/** The rows `keys` of `table`, in that order (a view for one command's flags and options). */
-export function pickLimits<T extends LimitTable, K extends keyof T & string>(
-  table: T,
-  keys: readonly K[],
-): Pick<T, K> {
-  return Object.fromEntries(keys.map((key) => [key, table[key]])) as Pick<T, K>;
-}

@@ -16,7 +16,6 @@ import { ECHO_GREETING, MAX_GREETING_BYTES } from './constants.ts';
 import { handleEchoConnection } from './echo.ts';
 import { handleFramedConnection } from './framed.ts';
 import { SERVER_LIMITS } from './limits.ts';
-import { whenClosed } from './when-closed.ts';
 
 /** The server's modes: the §7.1 pipe `echo`, or one of the three 粘包 fixes. */
 export type Framing = 'echo' | 'line' | 'length' | 'fixed';
@@ -110,7 +109,7 @@ export class TcpServer implements NetlabServer<Server> {
       { connections: ended },
       'half-closing open connections after their last echo',
     );
-    await whenClosed(this.connections.sockets, signal);
+    await this.connections.whenEmpty(signal);
   }
 
   #onConnection(socket: Socket): void {
