@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import type { Socket } from 'node:net';
-import { ConnectTimeoutError } from './errors.ts';
+import { ConnectionClosedError, ConnectTimeoutError } from './errors.ts';
 
 /** Options of {@link awaitConnect}. */
 export interface AwaitConnectOptions {
@@ -18,7 +18,9 @@ export interface AwaitConnectOptions {
  *
  * @throws the socket's error (`ECONNREFUSED`, `ENOENT` for a missing socket path,
  *   `SELF_SIGNED_CERT_IN_CHAIN` …), or {@link ConnectTimeoutError} `ETIMEDOUT`
- *   (`connect`) / `ERR_TLS_HANDSHAKE_TIMEOUT` (`secureConnect`) after `timeoutMs`.
+ *   (`connect`) / `ERR_TLS_HANDSHAKE_TIMEOUT` (`secureConnect`) after `timeoutMs`, or
+ *   {@link ConnectionClosedError} `ERR_SOCKET_CLOSED` when the socket closed without an error
+ *   before the event (destroyed by its owner).
  */
 export async function awaitConnect<S extends Socket>(
   socket: S,
@@ -31,11 +33,23 @@ export async function awaitConnect<S extends Socket>(
     const code = event === 'connect' ? 'ETIMEDOUT' : 'ERR_TLS_HANDSHAKE_TIMEOUT';
     socket.destroy(new ConnectTimeoutError(code, opts.timeoutMs, address, port));
   }, opts.timeoutMs);
+  const controller = new AbortController();
   try {
-    // `once` rejects with the socket's `error` (the destroy above emits one, too).
-    await once(socket, event);
+    // `once` rejects with the socket's `error` (the destroy above emits one, too). A socket
+    // destroyed without an error (by its owner, or already destroyed when the timer fires)
+    // emits only `close`: that ends the wait too, or it would never settle.
+    await Promise.race([
+      once(socket, event, { signal: controller.signal }),
+      once(socket, 'close', { signal: controller.signal }).then(() => {
+        throw new ConnectionClosedError(
+          'ERR_SOCKET_CLOSED',
+          `connection to ${address}${port === undefined ? '' : `:${port}`} closed before it was established`,
+        );
+      }),
+    ]);
   } finally {
     clearTimeout(timer);
+    controller.abort();
   }
   return socket;
 }

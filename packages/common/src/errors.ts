@@ -106,3 +106,12 @@ export class AddressInUseError extends NetlabError<'EADDRINUSE'> {
     super('EADDRINUSE', `${address} ${why}`);
   }
 }
+
+/** Codes of {@link ConnectionClosedError}. */
+export type ConnectionClosedCode = 'ERR_SOCKET_CLOSED';
+
+/**
+ * A connection that closed before what was awaited happened (a client socket destroyed while
+ * it was still connecting). Code `ERR_SOCKET_CLOSED`, Node's own for a closed socket.
+ */
+export class ConnectionClosedError extends NetlabError<ConnectionClosedCode> {}

@@ -19,6 +19,6 @@ export async function closeIdleHttpConnections(
 ): Promise<void> {
   while (connections.size > 0 && !signal.aborted) {
     server.closeIdleConnections();
-    await sleep(HTTP_DRAIN_POLL_MS, undefined, { ref: false }).catch(() => undefined);
+    await sleep(HTTP_DRAIN_POLL_MS, undefined, { ref: false, signal }).catch(() => undefined);
   }
 }

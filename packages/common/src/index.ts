@@ -7,6 +7,8 @@ export {
   ConnectTimeoutError,
   AddressInUseError,
   UnreachableError,
+  ConnectionClosedError,
+  type ConnectionClosedCode,
   type CliErrorCode,
   type InvalidArgumentCode,
   type ServerStateCode,

@@ -21,6 +21,8 @@ export type LimitUnit = 'bytes' | 'ms' | 'count';
 export interface Limit {
   /** The value used when the option is not given; `undefined`: no limit unless set. */
   readonly default: number | undefined;
+  /** How `--help` names an `undefined` default, e.g. `unlimited`. Default `none`. */
+  readonly unset?: string;
   readonly min: number;
   readonly max: number;
   readonly unit: LimitUnit;
@@ -131,7 +133,7 @@ export function limitsHelp(table: LimitTable, width = 25): string {
     const left = `${flag} ${METAVAR[limit.unit]}`;
     const shown =
       limit.default === undefined
-        ? 'default: none'
+        ? `default: ${limit.unset ?? 'none'}`
         : `default ${limit.unit === 'bytes' ? formatSize(limit.default) : limit.default}`;
     lines.push(`  ${left.padEnd(width)}${left.length >= width ? ' ' : ''}${limit.help} (${shown})`);
   }

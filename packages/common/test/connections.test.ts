@@ -147,3 +147,18 @@ describe('ConnectionTracker.whenEmpty', () => {
     expect(tracker.size).toBe(0);
   });
 });
+
+describe('awaitConnect on a socket destroyed without an error', () => {
+  it('rejects with ERR_SOCKET_CLOSED instead of waiting forever', async () => {
+    const s = await startServer(createServer());
+    teardown.add(s, () => s.close());
+    const socket = connect(s.port, '127.0.0.1');
+    const waiting = awaitConnect(socket, {
+      timeoutMs: 60_000,
+      event: 'secureConnect',
+      target: { host: '127.0.0.1', port: s.port },
+    });
+    socket.destroy();
+    await expect(waiting).rejects.toMatchObject({ code: 'ERR_SOCKET_CLOSED' });
+  });
+});
