@@ -11,7 +11,7 @@ import { createWsServer } from '../src/server.ts';
 const kind = process.argv[2];
 let http;
 if (kind === 'netlab') {
-  http = createWsServer({ heartbeatInterval: 0 }).httpServer;
+  http = createWsServer({ heartbeatInterval: 0 }).server;
 } else if (kind === 'ws') {
   http = createServer();
   const wss = new WebSocketServer({
