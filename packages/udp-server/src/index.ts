@@ -33,6 +33,6 @@ export {
   type RttSummary,
 } from './protocol/echo-stats.ts';
 export { ProbeError, NoReplyError, type ProbeErrorCode, type NoReplyCode } from './errors.ts';
-export { SERVER_LIMITS, CLIENT_LIMITS } from './limits.ts';
+export { LIMITS, CLIENT_LIMITS } from './limits.ts';
 export { formatReply, formatResult } from './report.ts';
 export * as constants from './constants.ts';

@@ -1,13 +1,15 @@
 /**
- * Every size, rate and wait of udp-server, with its default, bounds and `--help` line: the
- * library (`createUdpServer`, `sendOnce`, `measure`) resolves its options from these tables and
- * `main.ts` builds its flags from them (common's `resolveLimits` / `limitFlags`).
+ * Every size, rate and wait of udp-server, with its default, bounds and `--help` line, written
+ * once: the library (`createUdpServer`, `RateLimiter`, `sendOnce`, `measure`, `encodeProbe`)
+ * resolves its options from these tables (common's `resolveLimits`) and `main.ts` builds the
+ * server's and the client's flags and `--help` from them (`limitFlags`, `readLimitFlags`,
+ * `limitsHelp`). Sizes in bytes (flags take `64k`), times in ms; bounds inclusive.
  */
 import type { LimitTable } from 'common';
 import { MAX_UDP_PAYLOAD_IPV4, PROBE_HEADER_BYTES } from './constants.ts';
 
-/** The server's limits (`createUdpServer` options, `udp-server` flags). */
-export const SERVER_LIMITS = {
+/** The server's limits (`createUdpServer` options, `udp-server` flags; the flag is the key in kebab case unless named). */
+export const LIMITS = {
   rate: {
     default: undefined,
     min: 1,

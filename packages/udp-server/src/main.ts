@@ -20,7 +20,7 @@ import {
 import { measure, sendOnce } from './client.ts';
 import { DEFAULT_PORT, MAX_UDP_PAYLOAD_IPV4 } from './constants.ts';
 import { NoReplyError } from './errors.ts';
-import { CLIENT_LIMITS, SERVER_LIMITS } from './limits.ts';
+import { CLIENT_LIMITS, LIMITS } from './limits.ts';
 import { formatReply, formatResult, ProgressLine } from './report.ts';
 import { createUdpServer, MODES, SOCKET_TYPES } from './server.ts';
 
@@ -34,7 +34,7 @@ The §7.2 UDP server: one dgram socket for every peer.
   --type TYPE              udp4 (default) or udp6; udp6 binds :: unless --host is given,
                            serving IPv4 peers too where the OS allows (see --ipv6-only)
   --ipv6-only              udp6: IPv6 peers only
-${limitsHelp(SERVER_LIMITS)}
+${limitsHelp(LIMITS)}
 Signals: SIGUSR2 logs the counters; SIGINT/SIGTERM shut down gracefully.`;
 
 const CLIENT_USAGE = `usage: udp-server client [--host H] [--port N] [--timeout MS] [--retries N] MESSAGE
@@ -57,7 +57,7 @@ async function serverMain(argv: readonly string[]): Promise<void> {
     defaultPort: DEFAULT_PORT,
     usage: SERVER_USAGE,
     options: {
-      ...limitFlags(SERVER_LIMITS),
+      ...limitFlags(LIMITS),
       mode: { type: 'string' },
       type: { type: 'string' },
       'ipv6-only': { type: 'boolean' },
@@ -66,7 +66,7 @@ async function serverMain(argv: readonly string[]): Promise<void> {
   const v = args.values as Record<string, string | boolean | undefined>;
   const mode = choiceFlag('--mode', v.mode, MODES, 'echo');
   const type = choiceFlag('--type', v.type, SOCKET_TYPES, 'udp4');
-  const limits = readLimitFlags(SERVER_LIMITS, v);
+  const limits = readLimitFlags(LIMITS, v);
   if (limits.burst !== undefined && limits.rate === undefined)
     throw new CliError('ERR_INVALID_ARG_VALUE', '--burst needs --rate');
   if (v['ipv6-only'] === true && type !== 'udp6')

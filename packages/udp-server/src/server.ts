@@ -17,7 +17,7 @@ import {
 } from 'common';
 import { assertNever } from 'common/protocol';
 import { LOG_PREVIEW_BYTES } from './constants.ts';
-import { SERVER_LIMITS } from './limits.ts';
+import { LIMITS } from './limits.ts';
 import { RateLimiter, type RateLimiterStats } from './protocol/rate-limiter.ts';
 
 /** `echo`: every datagram goes back to its sender unchanged; `log`: logged, no reply. */
@@ -29,8 +29,8 @@ export const MODES: readonly UdpMode[] = ['echo', 'log'];
 /** The socket types `dgram.createSocket` takes. */
 export const SOCKET_TYPES: readonly SocketType[] = ['udp4', 'udp6'];
 
-/** Options of {@link createUdpServer}; the limits (`rate`, `burst` …) are in `SERVER_LIMITS`. */
-export interface UdpServerOptions extends LimitOptions<typeof SERVER_LIMITS> {
+/** Options of {@link createUdpServer}; the limits (`rate`, `burst` …) are in `LIMITS`. */
+export interface UdpServerOptions extends LimitOptions<typeof LIMITS> {
   /** Default `echo`. */
   mode?: UdpMode;
   /** `udp4` (default) or `udp6`. */
@@ -72,11 +72,10 @@ enum State {
 }
 
 /** Resolved options of a {@link UdpServer}. */
-export type UdpServerConfig = LimitValues<typeof SERVER_LIMITS> & {
+export type UdpServerConfig = LimitValues<typeof LIMITS> & {
   mode: UdpMode;
   type: SocketType;
   ipv6Only: boolean;
-  burst: number | undefined;
 };
 
 /**
@@ -290,12 +289,12 @@ function remote(rinfo: RemoteInfo): string {
  *
  * @throws {InvalidArgumentError} `ERR_INVALID_ARG_VALUE` for an unknown `mode` or `type`,
  *   `burst` without `rate`, or `ipv6Only` with `udp4`; `ERR_OUT_OF_RANGE` /
- *   `ERR_INVALID_ARG_TYPE` for a limit outside `SERVER_LIMITS`.
+ *   `ERR_INVALID_ARG_TYPE` for a limit outside `LIMITS`.
  */
 export function createUdpServer(options: UdpServerOptions = {}): UdpServer {
   const mode = validateOneOf(options.mode ?? 'echo', 'mode', MODES);
   const type = validateOneOf(options.type ?? 'udp4', 'type', SOCKET_TYPES);
-  const limits = resolveLimits(SERVER_LIMITS, options);
+  const limits = resolveLimits(LIMITS, options);
   if (limits.burst !== undefined && limits.rate === undefined) {
     throw new InvalidArgumentError('ERR_INVALID_ARG_VALUE', 'The option "burst" needs "rate"');
   }

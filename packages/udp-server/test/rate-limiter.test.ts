@@ -57,7 +57,7 @@ describe('RateLimiter', () => {
     expect(l.available('b', 0)).toBe(2); // b starts over
   });
 
-  it('rejects options outside SERVER_LIMITS with Node codes', () => {
+  it('rejects options outside LIMITS with Node codes', () => {
     expect(() => limiter(0, 1)).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }));
     expect(() => limiter(1, 1.5)).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }));
     expect(() => new RateLimiter({ rate: 1, burst: 1, maxSources: '9' as never })).toThrow(

@@ -15,9 +15,9 @@
  * extra datagrams per address through. Raise `maxSources` if that counter grows.
  */
 import { validateInteger } from 'common';
-import { SERVER_LIMITS } from '../limits.ts';
+import { LIMITS } from '../limits.ts';
 
-/** Options of {@link RateLimiter}; see `SERVER_LIMITS` for the bounds. */
+/** Options of {@link RateLimiter}; see `LIMITS` for the bounds. */
 export interface RateLimiterOptions {
   /** Tokens added per second (datagrams per second allowed in the long run). */
   rate: number;
@@ -58,10 +58,10 @@ export class RateLimiter {
 
   /**
    * @throws {InvalidArgumentError} `ERR_INVALID_ARG_TYPE` / `ERR_OUT_OF_RANGE` for an option
-   *   outside `SERVER_LIMITS`.
+   *   outside `LIMITS`.
    */
   constructor(options: RateLimiterOptions) {
-    const { rate, burst, maxSources } = SERVER_LIMITS;
+    const { rate, burst, maxSources } = LIMITS;
     this.rate = validateInteger(options.rate, 'rate', rate);
     this.burst = validateInteger(options.burst, 'burst', burst);
     this.maxSources = validateInteger(options.maxSources, 'maxSources', maxSources);
