@@ -29,7 +29,7 @@ export const LIMITS = {
     min: 1,
     max: MAX_TIMEOUT_MS,
     unit: 'ms',
-    help: "abort unfinished handshakes (Node's default: 120000)",
+    help: 'abort unfinished handshakes',
   },
   connectTimeout: {
     default: 10_000,

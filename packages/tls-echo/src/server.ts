@@ -121,7 +121,11 @@ export class TlsEchoServer implements NetlabServer<tls.Server> {
       { connections: ended },
       'half-closing open connections (close_notify) after their last echo',
     );
-    await whenClosed(this.connections.sockets, signal);
+    // The raw sockets, and the TLSSockets over them (a TLSSocket emits `close` after its raw
+    // socket): resolved, `connections.size` and `connections.stateSize` are both 0.
+    const open = new Set<EventEmitter>(this.connections.sockets);
+    for (const [tlsSocket] of this.connections.entries()) open.add(tlsSocket);
+    await whenClosed(open, signal);
   }
 
   #onSecureConnection(socket: tls.TLSSocket): void {

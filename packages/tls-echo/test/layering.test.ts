@@ -1,0 +1,39 @@
+/**
+ * Layers point one way: the library (everything under src/ but main.ts and the CLIs in
+ * src/cli/) reads only the files it is given. It does not import the dev PKI (`certs`, which
+ * writes certs/) and calls no file-writing API; the CLIs decide which files to use.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const SRC = fileURLToPath(new URL('../src/', import.meta.url));
+
+async function sources(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const nested = await Promise.all(
+    entries.map((e) =>
+      e.isDirectory() ? sources(join(dir, e.name)) : Promise.resolve([join(dir, e.name)]),
+    ),
+  );
+  return nested.flat().filter((f) => f.endsWith('.ts'));
+}
+
+describe('layering', () => {
+  it('library modules neither import certs nor write files; only main.ts and cli/ may', async () => {
+    const files = (await sources(SRC)).map((f) => relative(SRC, f));
+    const library = files.filter((f) => f !== 'main.ts' && !f.startsWith('cli/'));
+    expect(library).toEqual(expect.arrayContaining(['server.ts', 'client.ts', 'credentials.ts']));
+    for (const file of library) {
+      const text = await readFile(join(SRC, file), 'utf8');
+      expect(text, file).not.toMatch(/from 'certs'/);
+      expect(text, file).not.toMatch(
+        /\b(writeFile|appendFile|mkdir|rename|rm|unlink|copyFile|createWriteStream)\b\s*\(/,
+      );
+      expect(text, file).not.toMatch(/process\.(argv|env)/);
+    }
+    // …and the CLI is where the dev PKI comes in.
+    expect(await readFile(join(SRC, 'cli/credentials.ts'), 'utf8')).toMatch(/from 'certs'/);
+  });
+});
