@@ -15,28 +15,28 @@ export const LIMITS = {
     min: 1,
     max: 1_000_000,
     unit: 'count',
-    help: 'datagrams per second per source IP (token bucket); the excess is dropped and counted',
+    help: 'datagrams/s per source IP (token bucket), excess dropped; none: off',
   },
   burst: {
     default: undefined,
     min: 1,
     max: 1_000_000,
     unit: 'count',
-    help: 'token bucket size: datagrams one source may send at once; unset = --rate',
+    help: 'datagrams one source may send at once; none: as --rate',
   },
   maxSources: {
     default: 10_000,
     min: 1,
     max: 1_000_000,
     unit: 'count',
-    help: 'source IPs the rate limiter tracks at once; idle ones are forgotten first',
+    help: 'source IPs the rate limiter tracks; least recently seen go first',
   },
   recvBufferSize: {
     default: undefined,
     min: 4_096,
     max: 64 * 1024 * 1024,
     unit: 'bytes',
-    help: 'SO_RCVBUF: room for datagrams not read yet (Linux doubles it, caps at rmem_max); unset = OS default',
+    help: 'SO_RCVBUF (Linux doubles it, caps at rmem_max); none: the OS default',
     flag: '--recv-buffer',
   },
   sendBufferSize: {
@@ -44,7 +44,7 @@ export const LIMITS = {
     min: 4_096,
     max: 64 * 1024 * 1024,
     unit: 'bytes',
-    help: 'SO_SNDBUF (Linux doubles it, caps at wmem_max); unset = OS default',
+    help: 'SO_SNDBUF (Linux doubles it, caps at wmem_max); none: the OS default',
     flag: '--send-buffer',
   },
   maxSendQueue: {
@@ -52,7 +52,7 @@ export const LIMITS = {
     min: 1,
     max: 1_000_000,
     unit: 'count',
-    help: 'replies waiting in libuv for a full kernel send buffer; more are dropped',
+    help: 'replies queued in libuv on a full send buffer; more are dropped',
   },
 } as const satisfies LimitTable;
 
@@ -77,14 +77,14 @@ export const CLIENT_LIMITS = {
     min: 1,
     max: 1_000_000,
     unit: 'count',
-    help: 'measurement: send N numbered datagrams (unset: one-shot)',
+    help: 'measurement: numbered datagrams to send; none: one-shot',
   },
   size: {
     default: 64,
     min: PROBE_HEADER_BYTES,
     max: MAX_UDP_PAYLOAD_IPV4,
     unit: 'bytes',
-    help: `measurement: datagram size, ${PROBE_HEADER_BYTES} (the header) to ${MAX_UDP_PAYLOAD_IPV4} (IPv4's largest)`,
+    help: `measurement: bytes per datagram, ${PROBE_HEADER_BYTES} to ${MAX_UDP_PAYLOAD_IPV4}`,
   },
   window: {
     default: 32,

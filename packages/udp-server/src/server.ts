@@ -135,10 +135,7 @@ export class UdpServer implements NetlabServer<Socket> {
     this.server.on('close', () => logger.info({ event: 'close' }, "socket 'close'"));
     this.server.on('error', (err: NodeJS.ErrnoException) => {
       this.#counters.socketErrors += 1;
-      logger.error(
-        { event: 'error', err: { code: err.code, syscall: err.syscall, message: err.message } },
-        "socket 'error'",
-      );
+      logger.error({ event: 'error', err }, "socket 'error'");
     });
   }
 
@@ -187,6 +184,7 @@ export class UdpServer implements NetlabServer<Socket> {
       {
         event: 'listening',
         address: formatAddress(s.address()),
+        pid: process.pid, // for `kill -USR2` (counters); the pretty log format hides pino's own
         type: this.config.type,
         ...(this.config.type === 'udp6' && { ipv6Only: this.config.ipv6Only }),
         recvBufferSize: s.getRecvBufferSize(),
@@ -262,10 +260,7 @@ export class UdpServer implements NetlabServer<Socket> {
 
   #sendFailed(err: NodeJS.ErrnoException, rinfo: RemoteInfo): void {
     this.#counters.sendErrors += 1;
-    this.#logger.warn(
-      { err: { code: err.code, message: err.message }, remote: remote(rinfo) },
-      'send failed; still serving',
-    );
+    this.#logger.warn({ err, remote: remote(rinfo) }, 'send failed; still serving');
   }
 }
 
