@@ -5,7 +5,7 @@ export {
   SOCKET_TYPES,
   type UdpMode,
   type UdpServerOptions,
-  type UdpServerConfig,
+  type ResolvedUdpServerOptions,
   type UdpCounters,
 } from './server.ts';
 export {

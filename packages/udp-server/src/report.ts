@@ -52,7 +52,7 @@ export class ProgressLine {
         format: '[{bar}] {value}/{total} sent, {received} echoed, {inFlight} in flight',
         stream,
         clearOnComplete: true,
-        hideCursor: true,
+        hideCursor: false, // a second Ctrl-C exits at once: never leave the cursor hidden
       },
       cliProgress.Presets.shades_classic,
     );

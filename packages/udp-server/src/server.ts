@@ -72,7 +72,7 @@ enum State {
 }
 
 /** Resolved options of a {@link UdpServer}. */
-export type UdpServerConfig = LimitValues<typeof LIMITS> & {
+export type ResolvedUdpServerOptions = LimitValues<typeof LIMITS> & {
   mode: UdpMode;
   type: SocketType;
   ipv6Only: boolean;
@@ -92,7 +92,7 @@ export class UdpServer implements NetlabServer<Socket> {
    */
   readonly connections = new ConnectionTracker();
   readonly scheme = 'udp';
-  readonly config: Readonly<UdpServerConfig>;
+  readonly options: Readonly<ResolvedUdpServerOptions>;
   readonly #logger: Logger;
   readonly #limiter: RateLimiter | undefined;
   readonly #now: () => number;
@@ -111,23 +111,23 @@ export class UdpServer implements NetlabServer<Socket> {
   #pending = 0;
   #onIdle: (() => void) | undefined;
 
-  constructor(config: UdpServerConfig, logger: Logger, now: () => number) {
-    this.config = config;
+  constructor(options: ResolvedUdpServerOptions, logger: Logger, now: () => number) {
+    this.options = options;
     this.#logger = logger;
     this.#now = now;
     this.#limiter =
-      config.rate === undefined
+      options.rate === undefined
         ? undefined
         : new RateLimiter({
-            rate: config.rate,
-            burst: config.burst ?? config.rate,
-            maxSources: config.maxSources,
+            rate: options.rate,
+            burst: options.burst ?? options.rate,
+            maxSources: options.maxSources,
           });
     this.server = createSocket({
-      type: config.type,
-      ...(config.type === 'udp6' ? { ipv6Only: config.ipv6Only } : {}),
-      ...(config.recvBufferSize === undefined ? {} : { recvBufferSize: config.recvBufferSize }),
-      ...(config.sendBufferSize === undefined ? {} : { sendBufferSize: config.sendBufferSize }),
+      type: options.type,
+      ...(options.type === 'udp6' ? { ipv6Only: options.ipv6Only } : {}),
+      ...(options.recvBufferSize === undefined ? {} : { recvBufferSize: options.recvBufferSize }),
+      ...(options.sendBufferSize === undefined ? {} : { sendBufferSize: options.sendBufferSize }),
     });
     // The four events of §7.2.
     this.server.on('message', (msg: Buffer, rinfo: RemoteInfo) => this.#onMessage(msg, rinfo));
@@ -159,7 +159,9 @@ export class UdpServer implements NetlabServer<Socket> {
    * Graceful shutdown: stops handling new datagrams, then resolves once every reply already
    * handed to `socket.send` has completed (its callback ran), or when `signal` aborts; then logs
    * the counters. (`serve()` closes the socket first: replies libuv still queued are cancelled,
-   * and counted as send errors.)
+   * and counted as send errors. A send whose address lookup had not run yet at `close()` never
+   * calls back at all; Node runs that lookup on the next tick, before any signal handler.)
+   * TODO(common): for a dgram socket, `serve()` could drain before it closes.
    */
   async drain(signal: AbortSignal): Promise<void> {
     this.#state = State.Draining;
@@ -185,8 +187,8 @@ export class UdpServer implements NetlabServer<Socket> {
         event: 'listening',
         address: formatAddress(s.address()),
         pid: process.pid, // for `kill -USR2` (counters); the pretty log format hides pino's own
-        type: this.config.type,
-        ...(this.config.type === 'udp6' && { ipv6Only: this.config.ipv6Only }),
+        type: this.options.type,
+        ...(this.options.type === 'udp6' && { ipv6Only: this.options.ipv6Only }),
         recvBufferSize: s.getRecvBufferSize(),
         sendBufferSize: s.getSendBufferSize(),
       },
@@ -211,7 +213,7 @@ export class UdpServer implements NetlabServer<Socket> {
         logger.debug({ remote: remote(rinfo) }, 'rate limit: datagram dropped');
       return;
     }
-    const mode = this.config.mode;
+    const mode = this.options.mode;
     switch (mode) {
       case 'echo':
         this.#reply(msg, rinfo);
@@ -237,7 +239,7 @@ export class UdpServer implements NetlabServer<Socket> {
     const c = this.#counters;
     // UDP has no backpressure: when the kernel buffer is full libuv queues the reply in memory.
     // Bound that queue and drop instead (as a router would).
-    if (this.server.getSendQueueCount() >= this.config.maxSendQueue) {
+    if (this.server.getSendQueueCount() >= this.options.maxSendQueue) {
       c.droppedSendQueue += 1;
       return;
     }

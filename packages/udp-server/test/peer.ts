@@ -11,7 +11,10 @@ export interface Datagram {
   rinfo: RemoteInfo;
 }
 
-/** A bound UDP socket whose datagrams a test can await one by one. */
+/**
+ * A bound UDP socket whose datagrams a test can await one by one.
+ * TODO(common): the UDP counterpart of the harness's `RawClient`; move it to common/harness.
+ */
 export class UdpPeer {
   readonly socket: Socket;
   readonly received: Datagram[] = [];
