@@ -1,0 +1,84 @@
+/**
+ * How the CLI shows a demo's report: one JSON object (`--json`), or text; plus SVG charts in
+ * `--out DIR`, their paths printed (on stderr under `--json`, so stdout stays one object).
+ */
+import type { BarChartOptions, LineChartOptions } from 'common/chart';
+import { asciiChart, writeBarChart, writeLineChart } from './render/chart.ts';
+import { formatBytes, formatMs, mib } from './render/format.ts';
+import type { LoadReport, LoadSample } from './load.ts';
+
+/** A chart a demo offers: a line chart or a bar chart, written as `name.svg`. */
+export type ChartSpec =
+  { name: string; line: LineChartOptions } | { name: string; bar: BarChartOptions };
+
+export interface OutputOptions {
+  json: boolean;
+  /** Directory for SVG charts; undefined: none written. */
+  out: string | undefined;
+}
+
+/** Prints the report (JSON or `text()`) and writes the charts. */
+export async function emit(
+  report: object,
+  text: () => string,
+  charts: readonly ChartSpec[],
+  opts: OutputOptions,
+): Promise<void> {
+  process.stdout.write(opts.json ? `${JSON.stringify(report)}\n` : `${text()}\n`);
+  if (opts.out === undefined) return;
+  for (const chart of charts) {
+    const file =
+      'line' in chart
+        ? await writeLineChart(opts.out, chart.name, chart.line)
+        : await writeBarChart(opts.out, chart.name, chart.bar);
+    (opts.json ? process.stderr : process.stdout).write(`chart: ${file}\n`);
+  }
+}
+
+/** A terminal chart of a line chart's series (y values in order), for text output. */
+export function asciiOf(chart: LineChartOptions, colour: boolean): string {
+  return asciiChart(
+    chart.series.map((s) => ({ name: s.name, values: s.points.map((p) => p.y) })),
+    { colour, height: 10, unit: '' },
+  );
+}
+
+/** The `load` command's screen: both caches over time, and the process's memory now. */
+export function loadScreen(samples: readonly LoadSample[], colour: boolean): string {
+  const last = samples.at(-1);
+  if (last === undefined) return '';
+  const m = last.metrics.memory;
+  const { leak, fixed } = last.metrics.caches;
+  const chart = asciiChart(
+    [
+      { name: '/leak cache (MiB)', values: samples.map((s) => mib(s.metrics.caches.leak.bytes)) },
+      { name: '/fixed cache (MiB)', values: samples.map((s) => mib(s.metrics.caches.fixed.bytes)) },
+    ],
+    { colour, height: 12, unit: 'MiB' },
+  );
+  return [
+    chart,
+    `${formatMs(last.t)}  ${last.requests} requests (${last.errors} failed)`,
+    `/leak  ${leak.entries} entries, ${formatBytes(leak.bytes)}     /fixed  ${fixed.entries} entries, ${formatBytes(fixed.bytes)}, ${fixed.evictions} evicted`,
+    `rss ${formatBytes(m.rss)}  heapUsed ${formatBytes(m.heapUsed)}  external ${formatBytes(m.external)}  rss − heap ${formatBytes(m.rssMinusHeap)}`,
+  ].join('\n');
+}
+
+/** Both caches and the process memory over time, for the README. */
+export function loadChart(r: LoadReport): LineChartOptions {
+  const pts = (y: (s: LoadSample) => number) =>
+    r.samples.map((s) => ({ x: Math.round(s.t / 100) / 10, y: mib(y(s)) }));
+  return {
+    title: 'memory-demo server under load: /leak vs /fixed',
+    x: { title: 'seconds' },
+    y: { title: 'MiB' },
+    series: [
+      { name: '/leak cache', points: pts((s) => s.metrics.caches.leak.bytes) },
+      { name: '/fixed cache', points: pts((s) => s.metrics.caches.fixed.bytes) },
+      { name: 'rss', points: pts((s) => s.metrics.memory.rss) },
+      { name: 'heapUsed', points: pts((s) => s.metrics.memory.heapUsed) },
+    ],
+    width: 560,
+    height: 280,
+  };
+}
