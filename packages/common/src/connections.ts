@@ -38,10 +38,11 @@ export class ConnectionTracker<T = never> {
     };
     this.#onSocketClose = function (this: Destroyable) {
       sockets.delete(this);
-      if (sockets.size === 0) wake();
+      if (sockets.size === 0 && state.size === 0) wake();
     };
     this.#onStateClose = function (this: EventEmitter) {
       state.delete(this);
+      if (sockets.size === 0 && state.size === 0) wake();
     };
     this.#onConnection = (socket) => this.add(socket);
   }
@@ -75,7 +76,13 @@ export class ConnectionTracker<T = never> {
 
   /** Drops `key`'s state before it closes (it stays counted as a socket until then). */
   delete(key: EventEmitter): void {
-    if (this.#state.delete(key)) key.off('close', this.#onStateClose);
+    if (!this.#state.delete(key)) return;
+    key.off('close', this.#onStateClose);
+    if (this.#sockets.size === 0 && this.#state.size === 0) {
+      const waiters = this.#emptyWaiters;
+      this.#emptyWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
   }
 
   /** Open transport sockets. */
@@ -104,11 +111,13 @@ export class ConnectionTracker<T = never> {
   }
 
   /**
-   * Resolves once no transport socket is open (at once when none is), or when `signal` aborts:
-   * the end of every `drain`.
+   * Resolves once no transport socket is open and every state key has closed too (a
+   * `TLSSocket` or a `WebSocket` emits `close` after its raw socket), at once when nothing is
+   * open, or when `signal` aborts: the end of every `drain`.
    */
   whenEmpty(signal?: AbortSignal): Promise<void> {
-    if (this.#sockets.size === 0 || signal?.aborted === true) return Promise.resolve();
+    if ((this.#sockets.size === 0 && this.#state.size === 0) || signal?.aborted === true)
+      return Promise.resolve();
     return new Promise((resolve) => {
       const done = (): void => {
         signal?.removeEventListener('abort', done);

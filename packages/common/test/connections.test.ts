@@ -162,3 +162,18 @@ describe('awaitConnect on a socket destroyed without an error', () => {
     await expect(waiting).rejects.toMatchObject({ code: 'ERR_SOCKET_CLOSED' });
   });
 });
+
+describe('ConnectionTracker.whenEmpty with state keys', () => {
+  it('waits for a state key that closes after its socket (a TLSSocket, a WebSocket)', async () => {
+    const tracker = new ConnectionTracker<number>();
+    const key = new EventEmitter();
+    tracker.set(key, 1);
+    let resolved = false;
+    const empty = tracker.whenEmpty().then(() => (resolved = true));
+    await new Promise((r) => setImmediate(r));
+    expect(resolved).toBe(false);
+    key.emit('close');
+    await empty;
+    expect(tracker.stateSize).toBe(0);
+  });
+});

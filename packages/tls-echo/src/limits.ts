@@ -5,7 +5,7 @@
  * default is written here and nowhere else. (Sizes: the one size tls-echo has, the largest
  * certificate file, is not an option: `MAX_PEM_FILE_BYTES` in constants.ts.)
  */
-import type { LimitTable } from 'common';
+import { pickLimits, type LimitTable } from 'common';
 
 /** Upper bound of every timeout, in ms: one hour. */
 const MAX_TIMEOUT_MS = 3_600_000;
@@ -46,13 +46,3 @@ export const SERVER_LIMITS = pickLimits(LIMITS, ['idleTimeout', 'handshakeTimeou
 
 /** The client's part of {@link LIMITS}: `connectTlsEcho` options and `tls-echo client` flags. */
 export const CLIENT_LIMITS = pickLimits(LIMITS, ['connectTimeout']);
-
-// TODO(common): tcp-server has the same helper (a package with a server and a client CLI shows
-// each its part of one table); it belongs next to `LimitTable`.
-/** The rows `keys` of `table`, in that order (a view for one command's flags and options). */
-function pickLimits<T extends LimitTable, K extends keyof T & string>(
-  table: T,
-  keys: readonly K[],
-): Pick<T, K> {
-  return Object.fromEntries(keys.map((key) => [key, table[key]])) as Pick<T, K>;
-}

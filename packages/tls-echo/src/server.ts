@@ -4,7 +4,6 @@
  * is missing or not signed by the CA (`rejectUnauthorized`). Every secure connection gets
  * `welcome!\n` and then an echo with tcp-server's backpressure, half-close and idle timeout.
  */
-import type { EventEmitter } from 'node:events';
 import tls from 'node:tls';
 import {
   ConnectionTracker,
@@ -121,11 +120,9 @@ export class TlsEchoServer implements NetlabServer<tls.Server> {
       { connections: ended },
       'half-closing open connections (close_notify) after their last echo',
     );
-    // The raw sockets, and the TLSSockets over them (a TLSSocket emits `close` after its raw
+    // The raw sockets and the TLSSockets over them (a TLSSocket emits `close` after its raw
     // socket): resolved, `connections.size` and `connections.stateSize` are both 0.
-    const open = new Set<EventEmitter>(this.connections.sockets);
-    for (const [tlsSocket] of this.connections.entries()) open.add(tlsSocket);
-    await whenClosed(open, signal);
+    await this.connections.whenEmpty(signal);
   }
 
   #onSecureConnection(socket: tls.TLSSocket): void {
@@ -178,30 +175,4 @@ export class TlsEchoServer implements NetlabServer<tls.Server> {
 
 function firstLine(s: string): string {
   return s.split('\n')[0] ?? '';
-}
-
-// TODO(common): tcp-server has the same wait; every server's `drain` ends with it, so it
-// belongs on `ConnectionTracker` (e.g. `tracker.whenEmpty(signal)`), which owns the set.
-/**
- * Resolves once every socket now in `sockets` has emitted `close`, or as soon as `signal`
- * aborts (at once if it already has). Waits on the events, no polling; removes its listeners
- * either way. A socket's `error` is not a reason to stop waiting: `close` follows it.
- */
-function whenClosed(sockets: ReadonlySet<EventEmitter>, signal: AbortSignal): Promise<void> {
-  const pending = new Set(sockets);
-  if (pending.size === 0 || signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const finish = (): void => {
-      for (const socket of pending) socket.off('close', onClose);
-      signal.removeEventListener('abort', finish);
-      resolve();
-    };
-    function onClose(this: EventEmitter): void {
-      this.off('close', onClose);
-      pending.delete(this);
-      if (pending.size === 0) finish();
-    }
-    for (const socket of pending) socket.on('close', onClose);
-    signal.addEventListener('abort', finish, { once: true });
-  });
 }
