@@ -11,6 +11,7 @@
  * | [`child`](harness/child.ts)                     | `spawnMain`, `startMain`, `execMain`: a `main.ts` child |
  * | [`line-collector`](harness/line-collector.ts)   | `LineCollector`: a stream's lines, wait for one        |
  * | [`raw-client`](harness/raw-client.ts)           | `RawClient`: raw TCP/Unix client collecting bytes      |
+ * | [`udp-peer`](harness/udp-peer.ts)               | `UdpPeer`: a bound UDP socket, await datagrams         |
  * | [`chunking`](chunking.ts)                       | cut a byte stream at every boundary, at random …       |
  */
 export { Teardown } from './harness/teardown.ts';
@@ -26,5 +27,6 @@ export {
 } from './harness/child.ts';
 export { LineCollector, type LineMatch } from './harness/line-collector.ts';
 export { RawClient } from './harness/raw-client.ts';
+export { UdpPeer, type Datagram } from './harness/udp-peer.ts';
 export { formatAddress } from './address.ts';
 export { byteByByte, chunkAt, everySplit, randomChunks, seeded, splitAt } from './chunking.ts';

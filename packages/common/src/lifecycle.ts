@@ -98,8 +98,11 @@ export async function serve(app: NetlabServer, opts: ServeOptions): Promise<Runn
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(), timeout);
       const deadline = controller.signal;
-      // Stop accepting first: once the line below is out, new connections are refused.
-      const closed = closeServer(server);
+      // A TCP server stops accepting first: once the line below is out, new connections are
+      // refused. A UDP socket has no connections to finish: it drains (replies already handed
+      // to send() complete) and is closed afterwards, or close() would cancel those replies.
+      const datagram = isDatagram(server);
+      let closed = datagram ? undefined : closeServer(server);
       logger.info({ reason, connections: connections.size, timeoutMs: timeout }, 'shutting down');
       const expired = new Promise<void>((resolve) =>
         deadline.addEventListener('abort', () => resolve()),
@@ -109,6 +112,7 @@ export async function serve(app: NetlabServer, opts: ServeOptions): Promise<Runn
       } catch (err) {
         logger.warn({ err }, 'drain failed');
       }
+      closed ??= closeServer(server);
       await Promise.race([closed, expired]);
       const destroyed = connections.destroyAll();
       if (destroyed > 0) logger.warn({ destroyed }, 'shutdown timeout: destroyed open connections');

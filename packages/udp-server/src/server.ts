@@ -158,10 +158,8 @@ export class UdpServer implements NetlabServer<Socket> {
   /**
    * Graceful shutdown: stops handling new datagrams, then resolves once every reply already
    * handed to `socket.send` has completed (its callback ran), or when `signal` aborts; then logs
-   * the counters. (`serve()` closes the socket first: replies libuv still queued are cancelled,
-   * and counted as send errors. A send whose address lookup had not run yet at `close()` never
-   * calls back at all; Node runs that lookup on the next tick, before any signal handler.)
-   * TODO(common): for a dgram socket, `serve()` could drain before it closes.
+   * the counters. `serve()` closes a dgram socket only after `drain`: `close()` would cancel
+   * the replies libuv still has queued.
    */
   async drain(signal: AbortSignal): Promise<void> {
     this.#state = State.Draining;

@@ -1,83 +1,10 @@
-/** Test helpers: a UDP peer that collects what it receives, log capture, environment probes. */
-import { createSocket, type RemoteInfo, type Socket, type SocketType } from 'node:dgram';
+/** Test helpers: log capture and environment probes (the UDP peer is common/harness's `UdpPeer`). */
 import { readFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { createLogger, type Logger } from 'common';
-import { LineCollector, withTimeout } from 'common/harness';
+import { LineCollector, UdpPeer } from 'common/harness';
 
-/** One received datagram. */
-export interface Datagram {
-  msg: Buffer;
-  rinfo: RemoteInfo;
-}
-
-/**
- * A bound UDP socket whose datagrams a test can await one by one.
- * TODO(common): the UDP counterpart of the harness's `RawClient`; move it to common/harness.
- */
-export class UdpPeer {
-  readonly socket: Socket;
-  readonly received: Datagram[] = [];
-  #read = 0;
-  #waiters: (() => void)[] = [];
-
-  private constructor(socket: Socket) {
-    this.socket = socket;
-    socket.on('message', (msg: Buffer, rinfo: RemoteInfo) => {
-      this.received.push({ msg, rinfo });
-      const waiters = this.#waiters;
-      this.#waiters = [];
-      for (const w of waiters) w();
-    });
-  }
-
-  /** Binds a peer to `address` (default 127.0.0.1) on an ephemeral port. */
-  static async bind(address = '127.0.0.1', type: SocketType = 'udp4'): Promise<UdpPeer> {
-    const socket = createSocket(type);
-    await new Promise<void>((resolve, reject) => {
-      socket.once('error', reject);
-      socket.bind(0, address, () => {
-        socket.off('error', reject);
-        resolve();
-      });
-    });
-    return new UdpPeer(socket);
-  }
-
-  get port(): number {
-    return this.socket.address().port;
-  }
-
-  send(msg: string | Uint8Array, port: number, address = '127.0.0.1'): Promise<void> {
-    return new Promise((resolve, reject) =>
-      this.socket.send(msg, port, address, (err) => (err ? reject(err) : resolve())),
-    );
-  }
-
-  /** The next datagram not yet returned by `next`. */
-  async next(timeoutMs = 5_000): Promise<Datagram> {
-    await withTimeout(
-      new Promise<void>((resolve) => {
-        const check = (): void => {
-          if (this.received.length > this.#read) resolve();
-          else this.#waiters.push(check);
-        };
-        check();
-      }),
-      timeoutMs,
-      `datagram #${this.#read + 1} on port ${this.port}`,
-    );
-    return this.received[this.#read++]!;
-  }
-
-  close(): void {
-    try {
-      this.socket.close();
-    } catch {
-      // already closed
-    }
-  }
-}
+export { UdpPeer };
 
 /** A JSON logger at `level` whose lines a test can wait for. */
 export function capturedLogger(level = 'debug'): { logger: Logger; lines: LineCollector } {
