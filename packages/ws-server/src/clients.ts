@@ -26,7 +26,7 @@ export interface ConnectionState {
 export type WsConnections = ConnectionTracker<ConnectionState>;
 
 /** Every open WebSocket of a server with its state (the tracker holds only WebSocket keys). */
-export function entries(
+export function webSocketEntries(
   connections: WsConnections,
 ): IterableIterator<[WebSocket, ConnectionState]> {
   return connections.entries() as IterableIterator<[WebSocket, ConnectionState]>;
@@ -52,7 +52,7 @@ export class ClientSet implements ReadonlySet<WebSocket> {
   }
 
   *keys(): SetIterator<WebSocket> {
-    for (const [ws] of entries(this.#connections)) yield ws;
+    for (const [ws] of webSocketEntries(this.#connections)) yield ws;
   }
 
   values(): SetIterator<WebSocket> {

@@ -6,7 +6,7 @@
  * connections to keep in sync.
  */
 import type { Logger } from 'common';
-import { entries, type WsConnections } from './clients.ts';
+import { webSocketEntries, type WsConnections } from './clients.ts';
 import { Opcode, UPDATES_INTERVAL } from './constants.ts';
 import { ReadyState, type FrameInfo, type WebSocket } from './websocket.ts';
 
@@ -75,7 +75,7 @@ export function createEndpoints(options: EndpointsOptions): Map<string, Endpoint
 
   /** Sends `event` to every `/inspect` connection watching `tap`. */
   const report = (tap: string, event: string): void => {
-    for (const [ws, state] of entries(connections)) {
+    for (const [ws, state] of webSocketEntries(connections)) {
       if (state.path === '/inspect' && state.tap === tap) sendUnlessSlow(ws, event, false);
     }
   };
@@ -92,7 +92,7 @@ export function createEndpoints(options: EndpointsOptions): Map<string, Endpoint
     // Broadcast policy: a member whose unflushed bytes exceed chatMaxBuffered misses the
     // message (skipped, counted in the log) so one slow reader cannot grow server memory.
     ws.on('message', (data: Buffer | string, isBinary: boolean) => {
-      for (const [member, state] of entries(connections)) {
+      for (const [member, state] of webSocketEntries(connections)) {
         if (state.path !== '/chat') continue;
         if (!sendUnlessSlow(member, data, isBinary)) {
           skipped += 1;

@@ -24,7 +24,7 @@ import {
 } from 'common';
 import {
   ClientSet,
-  entries,
+  webSocketEntries,
   type ConnectionFields,
   type ConnectionState,
   type WsConnections,
@@ -213,7 +213,7 @@ export class WsServer extends EventEmitter implements NetlabServer<Server> {
   #startHeartbeat(): void {
     if (this.#heartbeatInterval === 0 || this.#heartbeat !== undefined) return;
     this.#heartbeat = setInterval(() => {
-      for (const [ws, s] of entries(this.connections)) {
+      for (const [ws, s] of webSocketEntries(this.connections)) {
         if (!s.alive) {
           this.#logger.info(s.fields, 'heartbeat: no pong since the last ping, terminating');
           ws.terminate();
