@@ -90,9 +90,11 @@ export class LruResponseCache<V extends NonNullable<unknown>> implements Respons
   readonly #lru: LRUCache<string, V>;
   #evictions = 0;
 
-  constructor(bounds: LruBounds, sizeOf: SizeOf<V>) {
+  /** `clock`: where TTLs read the time, in ms (default `performance`); tests pass a fake one. */
+  constructor(bounds: LruBounds, sizeOf: SizeOf<V>, clock?: { now(): number }) {
     this.bounds = { ...bounds };
     this.#lru = new LRUCache<string, V>({
+      ...(clock === undefined ? {} : { perf: clock, ttlResolution: 0 }),
       max: bounds.maxEntries,
       maxSize: bounds.maxBytes,
       sizeCalculation: sizeOf,

@@ -1,9 +1,10 @@
 /**
  * The `load` command: drives the leaking server's `/leak` and `/fixed` alternately, every
- * request with a new key, and reads its JSON `/metrics` every `pollInterval` ms, so a chart
+ * request with a new key (`<run id>-<n>`), and reads its JSON `/metrics` every `pollInterval` ms, so a chart
  * can show the leak's cache climbing while the LRU's stays flat. Bounded in time, in request
  * count and in requests in flight; each request has a timeout.
  */
+import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LoadError } from './errors.ts';
@@ -109,12 +110,14 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
   const deadline = setTimeout(() => stop.abort(), opts.duration);
   const agent = new Agent({ keepAlive: true, maxSockets: opts.concurrency });
   let issued = 0;
+  // Keys unique to this run too: a second run must not hit what the first one cached.
+  const run = randomUUID().slice(0, 8);
   const worker = async (): Promise<void> => {
     while (!stop.signal.aborted && issued < opts.maxRequests) {
       const n = issued++;
       const route = n % 2 === 0 ? 'leak' : 'fixed';
       try {
-        const { status } = await get(opts.url, `/${route}?key=${n}`, {
+        const { status } = await get(opts.url, `/${route}?key=${run}-${n}`, {
           agent,
           timeoutMs: opts.clientTimeout,
         });

@@ -37,6 +37,8 @@ export interface RunChildOptions {
   signal?: AbortSignal | undefined;
   /** Called with each progress sample as it arrives. */
   onSample?: ((data: unknown) => void) | undefined;
+  /** The child's script. Default: `src/child/entry.ts` (tests pass a fixture). */
+  entry?: string | undefined;
 }
 
 /** What a child left behind. */
@@ -75,7 +77,7 @@ export async function runChild(opts: RunChildOptions): Promise<ChildOutcome> {
       ...opts.nodeFlags,
       '--import',
       TSX_LOADER,
-      ENTRY,
+      opts.entry ?? ENTRY,
       opts.experiment,
       JSON.stringify(opts.params),
     ],

@@ -106,13 +106,18 @@ export async function runLeakDemo(opts: LeakDemoOptions): Promise<LeakReport> {
   };
 }
 
+/** Whole bytes, and no `-0` (JSON would print it as 0 anyway). */
+function whole(x: number): number {
+  return Math.round(x) || 0;
+}
+
 function slopeOf(xs: number[], ys: number[], threshold: number): Slope & { fit: LinearFit } {
   const fit = linearFit(xs, ys, SLOPE_CONFIDENCE);
   return {
     fit,
-    slopeBytesPerIteration: Math.round(fit.slope),
-    ciLow: Math.round(fit.ciLow),
-    ciHigh: Math.round(fit.ciHigh),
+    slopeBytesPerIteration: whole(fit.slope),
+    ciLow: whole(fit.ciLow),
+    ciHigh: whole(fit.ciHigh),
     leaking: isLeaking(fit, threshold),
   };
 }
