@@ -5,7 +5,7 @@
  * CLI and `createWsServer()`/`connect()` accept exactly the same values.
  */
 import { constants as bufferConstants } from 'node:buffer';
-import type { LimitTable } from 'common';
+import { pickLimits, type LimitTable } from 'common';
 import { MAX_TIMER_DELAY } from './constants.ts';
 
 /**
@@ -57,11 +57,8 @@ export const LIMITS = {
   },
 } as const satisfies LimitTable;
 
-/** Limits of one connection (`WebSocket` options): the server's, for both roles. */
-export const CONNECTION_LIMITS = {
-  maxPayload: LIMITS.maxPayload,
-  closeTimeout: LIMITS.closeTimeout,
-} as const satisfies LimitTable;
+/** Limits of one connection (`WebSocket` options): the server's rows, for both roles. */
+export const CONNECTION_LIMITS = pickLimits(LIMITS, ['maxPayload', 'closeTimeout']);
 
 /** Client limits (`connect()` options and the `client` command's flags): the same bounds. */
 export const CLIENT_LIMITS = {

@@ -13,6 +13,7 @@ import {
 } from 'node:http';
 import type { Socket } from 'node:net';
 import {
+  closeIdleHttpConnections,
   ConnectionTracker,
   connectionFields,
   InvalidArgumentError,
@@ -170,44 +171,28 @@ export class WsServer extends EventEmitter implements NetlabServer<Server> {
 
   /**
    * The server contract's graceful step (`serve()` calls it after `server.close()`): close 1001
-   * "server shutting down" to every client, see {@link closeAll}. Resolves once every WebSocket
-   * closed or when `signal` aborts (the caller then destroys the rest).
+   * "server shutting down" to every WebSocket ({@link closeAll}), close the page's keep-alive
+   * sockets as they turn idle, and resolve once every socket and every WebSocket has closed
+   * (a WebSocket is destroyed `closeTimeout` after its close frame at the latest), or when
+   * `signal` aborts (the caller then destroys the rest).
    */
-  drain(signal: AbortSignal): Promise<void> {
-    return this.closeAll(CloseCode.GoingAway, SHUTDOWN_REASON, signal);
+  async drain(signal: AbortSignal): Promise<void> {
+    this.closeAll(CloseCode.GoingAway, SHUTDOWN_REASON);
+    await closeIdleHttpConnections(this.server, this.connections, signal);
+    await this.connections.whenEmpty(signal);
   }
 
   /**
-   * Refuses new upgrades with 503 from now on, sends close `code` (default 1001, going away) to
-   * every client, and resolves once every WebSocket has closed (each one is destroyed
-   * `closeTimeout` after its close frame at the latest), or when `signal` aborts.
+   * Refuses new upgrades with 503 from now on and starts the closing handshake with close `code`
+   * (default 1001, going away) on every open WebSocket. Wait for them with
+   * `connections.whenEmpty()`, or use {@link drain}.
    *
    * @throws {WsArgumentError} `ERR_WS_INVALID_CLOSE_CODE`, `ERR_WS_CLOSE_REASON_TOO_LONG`.
    */
-  async closeAll(
-    code: number = CloseCode.GoingAway,
-    reason = SHUTDOWN_REASON,
-    signal?: AbortSignal,
-  ): Promise<void> {
+  closeAll(code: number = CloseCode.GoingAway, reason = SHUTDOWN_REASON): void {
     encodeClosePayload(code, reason); // throws for a bad code or reason, before anything changes
     this.#closing = true;
-    const { connections } = this;
-    await new Promise<void>((resolve) => {
-      // One listener for every client: each `close` checks whether it was the last one (it
-      // runs after the tracker dropped that client's state).
-      const check = (): void => {
-        if (connections.stateSize > 0 && signal?.aborted !== true) return;
-        signal?.removeEventListener('abort', check);
-        for (const ws of this.clients) ws.off('close', check);
-        resolve();
-      };
-      signal?.addEventListener('abort', check);
-      for (const ws of this.clients) {
-        ws.once('close', check);
-        ws.close(code, reason);
-      }
-      check();
-    });
+    for (const ws of this.clients) ws.close(code, reason);
   }
 
   #startHeartbeat(): void {

@@ -208,33 +208,45 @@ describe('connection behaviour', () => {
     expect(code).toBe(1009);
   });
 
-  it('closeAll(1001) closes every client with 1001 and resolves when all are closed', async () => {
+  it('closeAll(code, reason) closes every client with that code, then refuses upgrades (503)', async () => {
     const { srv, server } = await start();
     const clients = [
       await wsClient(srv.url('ws', '/echo')),
       await wsClient(srv.url('ws', '/chat'), ['chat']),
     ];
-    const codes = clients.map((c) => waitForEvent<[number]>(c, 'close'));
-    await server.closeAll(1001);
-    expect((await Promise.all(codes)).map(([code]) => code)).toEqual([1001, 1001]);
+    const codes = clients.map((c) => waitForEvent<[number, Buffer]>(c, 'close'));
+    expect(() => server.closeAll(1005)).toThrow(
+      expect.objectContaining({ name: 'WsArgumentError', code: 'ERR_WS_INVALID_CLOSE_CODE' }),
+    );
+    server.closeAll(1012, 'service restart');
+    await server.connections.whenEmpty();
+    expect((await Promise.all(codes)).map(([code, reason]) => [code, reason.toString()])).toEqual([
+      [1012, 'service restart'],
+      [1012, 'service restart'],
+    ]);
     expect(server.clients.size).toBe(0);
     const response = await rawResponse(srv.port, upgradeRequest('/echo'));
     expect(response).toMatch(/^HTTP\/1.1 503 /);
   });
 
-  it('drain() sends 1001 "server shutting down" to every client, resolves once all closed, then refuses upgrades (503)', async () => {
+  it('drain() sends 1001 "server shutting down" to every client, closes idle HTTP sockets, resolves once all closed, then refuses upgrades (503)', async () => {
     const { srv, server } = await start();
     const clients = [
       await wsClient(srv.url('ws', '/echo')),
       await wsClient(srv.url('ws', '/updates')),
       await wsClient(srv.url('ws', '/chat'), ['chat']),
     ];
+    const page = await fetch(srv.url('http', '/')); // leaves an idle keep-alive socket
+    expect(page.status).toBe(200);
+    await page.text();
     expect(server.clients.size).toBe(3);
     expect(server.connections.stateSize).toBe(3);
+    expect(server.connections.size).toBe(4);
     const closes = clients.map((c) => waitForEvent<[number, Buffer]>(c, 'close'));
     await server.drain(new AbortController().signal);
     expect(server.clients.size).toBe(0);
     expect(server.connections.stateSize).toBe(0);
+    expect(server.connections.size).toBe(0); // the page's keep-alive socket too
     for (const [code, reason] of await Promise.all(closes)) {
       expect([code, reason.toString()]).toEqual([1001, 'server shutting down']);
     }
