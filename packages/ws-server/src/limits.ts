@@ -45,7 +45,7 @@ export const LIMITS = {
     min: 1,
     max: MAX_TIMER_DELAY,
     unit: 'ms',
-    help: 'time a client has to send the upgrade request headers (else 408)',
+    help: 'time a client has to send the upgrade request headers; then 408',
   },
   chatMaxBuffered: {
     default: 1024 * 1024,
