@@ -18,6 +18,9 @@ export interface Chart {
 
 const node = (): string => `Node ${process.version}`;
 
+/** `subarray(0, 10) (a view)` → `subarray(0, 10)`: short chart labels. */
+const withoutNote = (label: string): string => label.replace(/ \([^)]*\)$/, '');
+
 export async function allocationCharts(r: AllocationResult): Promise<Chart[]> {
   return [
     {
@@ -26,7 +29,7 @@ export async function allocationCharts(r: AllocationResult): Promise<Chart[]> {
         title: `Memory kept alive per retained ${RETAINED_SLICE_BYTES}-byte slice (${node()}, poolSize ${formatBytes(r.poolSize)})`,
         axis: 'bytes per slice (arrayBuffers + heapUsed growth after GC)',
         bars: r.retention.map((x) => ({
-          label: `${x.messages}: ${x.kept}`,
+          label: `${withoutNote(x.messages)}: ${withoutNote(x.kept)}`,
           value: Math.round(x.perSliceBytes),
         })),
         format: ',d',

@@ -15,6 +15,19 @@ const profile: CpuProfile = {
 };
 
 describe('summarizeProfile', () => {
+  it('names an anonymous native function after its JS caller', () => {
+    const s = summarizeProfile({
+      startTime: 0,
+      nodes: [
+        { id: 1, callFrame: { functionName: 'byteLength', url: 'node:buffer' }, children: [2] },
+        { id: 2, callFrame: { functionName: '', url: '' } },
+      ],
+      samples: [2, 2],
+      timeDeltas: [500, 500],
+    });
+    expect(s.top).toEqual([{ name: '(native, in byteLength)', selfMs: 1, share: 1 }]);
+  });
+
   it('sums self time per function and leaves (idle) out of the busy time', () => {
     const s = summarizeProfile(profile);
     expect(s).toMatchObject({ totalMs: 6, busyMs: 4 });

@@ -76,6 +76,11 @@ describe('static-content (§6.5.1), quick', () => {
       expect(w.calls).toBeGreaterThanOrEqual(20);
       expect(w.medianUs).toBeGreaterThan(0);
     }
+    // _http_outgoing counts the string's bytes for the chunk-size line; a Buffer has byteLength.
+    expect(r.byteLength).toEqual([
+      { route: 'string', callsPerResponse: 1, medianUs: expect.any(Number) },
+      { route: 'buffer', callsPerResponse: 0, medianUs: 0 },
+    ]);
     expect(Number.isFinite(r.encodeUs)).toBe(true);
     expect(formatStaticContent(r)).toContain('writev[');
   });

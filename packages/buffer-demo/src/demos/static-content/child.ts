@@ -16,6 +16,8 @@ const MAIN = fileURLToPath(new URL('../../main.ts', import.meta.url));
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 /** How long a stopped child may take to exit (and write its profile) before SIGKILL. */
 const STOP_TIMEOUT_MS = 10_000;
+/** Sampling interval of `--cpu-prof`, in µs (Node's default is 1000: too coarse for µs costs). */
+const CPU_PROF_INTERVAL_US = 250;
 /** How long the child may take to answer a `report` request. */
 const REPORT_TIMEOUT_MS = 10_000;
 
@@ -50,7 +52,15 @@ export interface ServerChild {
  */
 export async function startServerChild(options: ServerChildOptions): Promise<ServerChild> {
   const nodeArgs =
-    options.cpuProfDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir];
+    options.cpuProfDir === undefined
+      ? []
+      : [
+          '--cpu-prof',
+          '--cpu-prof-dir',
+          options.cpuProfDir,
+          '--cpu-prof-interval',
+          String(CPU_PROF_INTERVAL_US),
+        ];
   const argv = [
     ...(options.prefix ?? []),
     process.execPath,

@@ -55,19 +55,33 @@ export function formatStaticContent(r: StaticContentResult): string {
       : '- The string body is turned into bytes before it reaches the handle.',
     `- writev, median of ${r.writev.map((w) => `${w.calls} calls`).join(' / ')}: ` +
       r.writev.map((w) => `/${w.route} ${w.medianUs.toFixed(1)} µs`).join(', ') +
-      `; the encoding costs ≈ ${r.encodeUs.toFixed(1)} µs per response.`,
+      ` (mostly the system call itself).`,
+    `- Buffer.byteLength while writing (the chunk-size line): ` +
+      r.byteLength
+        .map(
+          (b) =>
+            `/${b.route} ${b.callsPerResponse.toFixed(0)} call(s) per response${b.callsPerResponse > 0 ? `, median ${b.medianUs.toFixed(2)} µs` : ''}`,
+        )
+        .join('; ') +
+      '.',
+    `- So the string body costs ≈ ${r.encodeUs.toFixed(1)} µs more per response.`,
     `- The Buffer route costs ${r.figures.find((f) => f.route === 'buffer' && f.mode === 'keep-alive')!.serverUsPerRequest.toFixed(1)} µs of server CPU per keep-alive request;` +
-      ` adding the encoding predicts ${r.predictedCpuRatio.toFixed(2)}× for the string route, measured ${keepAlive.stringOverBufferCpu.toFixed(2)}×.`,
+      ` adding that predicts ${r.predictedCpuRatio.toFixed(2)}× for the string route; measured ${keepAlive.stringOverBufferCpu.toFixed(2)}×` +
+      (r.runs * r.durationMs < 5_000 ? ' (short runs: noisy; see pnpm bench).' : '.'),
     ...(r.profiles.length === 0
       ? []
       : [
           '',
-          '--cpu-prof of each route under keep-alive load (self time, share of busy time):',
+          '--cpu-prof of each route under keep-alive load (self time per request, share of busy time):',
           ...r.profiles.flatMap((p) => [
-            `/${p.route}: ${p.requests.toLocaleString('en-US')} requests, busy ${p.busyMs.toFixed(0)} ms, native writev ${p.writevUsPerRequest.toFixed(1)} µs/request`,
+            `/${p.route}: ${p.requests.toLocaleString('en-US')} requests, busy ${((p.busyMs * 1000) / p.requests).toFixed(1)} µs/request, native writev ${p.writevUsPerRequest.toFixed(1)} µs/request`,
             formatTable(
-              ['function', 'self ms', 'share'],
-              p.top.map((e) => [e.name, e.selfMs, `${(e.share * 100).toFixed(1)} %`]),
+              ['function', 'µs/request', 'share'],
+              p.top.map((e) => [
+                e.name,
+                (e.selfMs * 1000) / p.requests,
+                `${(e.share * 100).toFixed(1)} %`,
+              ]),
             ),
           ]),
         ]),

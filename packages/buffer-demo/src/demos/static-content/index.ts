@@ -61,6 +61,14 @@ export interface WritevTiming {
   medianUs: number;
 }
 
+/** `Buffer.byteLength` calls while writing a response (the chunk-size line of a string body). */
+export interface ByteLengthTiming {
+  route: Route;
+  callsPerResponse: number;
+  /** Median duration of one call, in µs (0 when there were none). */
+  medianUs: number;
+}
+
 /** A route's `--cpu-prof` profile under keep-alive load, summed up. */
 export interface RouteProfile {
   route: Route;
@@ -83,7 +91,11 @@ export interface StaticContentResult {
   ratios: RouteRatio[];
   writePaths: WritePath[];
   writev: WritevTiming[];
-  /** Median `writev` of the string route minus the Buffer route's, in µs: the encoding. */
+  byteLength: ByteLengthTiming[];
+  /**
+   * What the string body costs per response beyond the Buffer, in µs: the difference of the
+   * median `writev` (where C++ encodes the string) plus the `Buffer.byteLength` calls.
+   */
   encodeUs: number;
   /** `(Buffer route CPU/request + encodeUs) ÷ Buffer route CPU/request`, keep-alive. */
   predictedCpuRatio: number;
@@ -216,7 +228,20 @@ export async function staticContentDemo(
     const ns = traced.writevNs[route];
     return { route, calls: ns.length, medianUs: median(ns) / 1000 };
   });
-  const encodeUs = writev[0]!.medianUs - writev[1]!.medianUs;
+  const byteLength = ROUTES.map((route) => {
+    const ns = traced.byteLengthNs[route];
+    return {
+      route,
+      callsPerResponse: ns.length / Math.max(1, traced.responses[route]),
+      medianUs: ns.length === 0 ? 0 : median(ns) / 1000,
+    };
+  });
+  const perResponse = (b: ByteLengthTiming): number => b.callsPerResponse * b.medianUs;
+  const encodeUs =
+    writev[0]!.medianUs -
+    writev[1]!.medianUs +
+    perResponse(byteLength[0]!) -
+    perResponse(byteLength[1]!);
   const bufferCpu = figures.find((f) => f.route === 'buffer' && f.mode === 'keep-alive')!;
   return {
     bodyBytes: STATIC_BODY_BYTES,
@@ -231,6 +256,7 @@ export async function staticContentDemo(
       return { route: route as Route, request: request.join(' '), calls };
     }),
     writev,
+    byteLength,
     encodeUs,
     predictedCpuRatio: (bufferCpu.serverUsPerRequest + encodeUs) / bufferCpu.serverUsPerRequest,
     profiles,

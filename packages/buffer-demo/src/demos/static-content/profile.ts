@@ -58,11 +58,31 @@ export interface ProfileSummary {
 /** V8's pseudo-frames that are not work of the process. */
 const IDLE = '(idle)';
 
-function frameName(frame: { functionName: string; url: string }): string {
+type Frame = CpuProfile['nodes'][number]['callFrame'];
+
+function frameName(frame: Frame, caller: Frame | undefined): string {
+  // A native function without a name (a V8 fast API call, e.g. the UTF-8 byte count behind
+  // Buffer.byteLength) is named after the JS function that called it.
+  if (frame.functionName === '' && frame.url === '' && caller !== undefined) {
+    return `(native, in ${caller.functionName === '' ? '(anonymous)' : caller.functionName})`;
+  }
   const name = frame.functionName === '' ? '(anonymous)' : frame.functionName;
   if (frame.url === '') return name;
   const file = frame.url.slice(frame.url.lastIndexOf('/') + 1);
   return `${name} (${file})`;
+}
+
+/** Node id → display name (see {@link frameName}). */
+function nodeNames(profile: CpuProfile): Map<number, string> {
+  const frames = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
+  const callers = new Map<number, number>();
+  for (const n of profile.nodes) for (const child of n.children ?? []) callers.set(child, n.id);
+  return new Map(
+    profile.nodes.map((n) => {
+      const caller = callers.get(n.id);
+      return [n.id, frameName(n.callFrame, caller === undefined ? undefined : frames.get(caller))];
+    }),
+  );
 }
 
 /** Self time per function within `window`, biggest first, `top` of them. */
@@ -71,7 +91,7 @@ export function summarizeProfile(
   window?: ProfileWindow,
   top = 8,
 ): ProfileSummary {
-  const names = new Map(profile.nodes.map((n) => [n.id, frameName(n.callFrame)]));
+  const names = nodeNames(profile);
   const self = new Map<string, number>();
   let totalUs = 0;
   for (const [id, us] of samplesIn(profile, window)) {

@@ -35,6 +35,10 @@ export type ChildMessage =
       calls: Record<string, HandleCall[]>;
       /** Duration of every `writev` call per route, in ns. */
       writevNs: Record<Route, number[]>;
+      /** Duration of every `Buffer.byteLength` call made while writing a response, per route, in ns. */
+      byteLengthNs: Record<Route, number[]>;
+      /** Responses written per route while tracing. */
+      responses: Record<Route, number>;
     };
 
 /** Messages from the parent to the child. */
@@ -60,14 +64,22 @@ const WRITE_METHODS = [
 class WriteTrace {
   readonly calls: Record<string, HandleCall[]> = {};
   readonly writevNs: Record<Route, number[]> = { string: [], buffer: [] };
+  readonly byteLengthNs: Record<Route, number[]> = { string: [], buffer: [] };
+  /** Keep-alive responses timed per route (timings are kept for keep-alive requests only). */
+  readonly responses: Record<Route, number> = { string: 0, buffer: 0 };
   /** The response being written: set around `res.end()`, which writes synchronously. */
-  #current: { route: Route; key: string; describe: boolean } | undefined;
+  #current: { route: Route; key: string; describe: boolean; timed: boolean } | undefined;
   #installed = false;
 
-  /** A response of `route` to a request of `kind` starts; only the first of each is described. */
+  /**
+   * A response of `route` to a request of `kind` starts: the first of each kind is described,
+   * keep-alive ones are timed (so every timed response took the same path).
+   */
   begin(route: Route, kind: string): void {
     const key = `${route} ${kind}`;
-    this.#current = { route, key, describe: this.calls[key] === undefined };
+    const timed = kind === 'keep-alive';
+    if (timed) this.responses[route] += 1;
+    this.#current = { route, key, describe: this.calls[key] === undefined, timed };
     if (this.#current.describe) this.calls[key] = [];
   }
 
@@ -75,12 +87,24 @@ class WriteTrace {
     this.#current = undefined;
   }
 
-  /** Wraps the write methods on the prototype of the first socket handle seen. */
+  /**
+   * Wraps the write methods on the prototype of the first socket handle seen, and
+   * `Buffer.byteLength` (which `_http_outgoing` calls for a string's chunk size).
+   */
   install(socket: Socket): void {
     if (this.#installed) return;
     const handle = (socket as unknown as { _handle: object | null })._handle;
     if (handle === null) return;
     this.#installed = true;
+    const byteLength = Buffer.byteLength;
+    Buffer.byteLength = (...args: Parameters<typeof Buffer.byteLength>): number => {
+      const start = process.hrtime.bigint();
+      const n = byteLength(...args);
+      const current = this.#current;
+      if (current?.timed === true)
+        this.byteLengthNs[current.route].push(Number(process.hrtime.bigint() - start));
+      return n;
+    };
     const proto = Object.getPrototypeOf(handle) as Record<string, unknown>;
     for (const method of WRITE_METHODS) {
       const original = proto[method];
@@ -100,7 +124,7 @@ class WriteTrace {
   #record(method: string, args: unknown[], ns: number): void {
     const current = this.#current;
     if (current === undefined) return;
-    if (method === 'writev') this.writevNs[current.route].push(ns);
+    if (method === 'writev' && current.timed) this.writevNs[current.route].push(ns);
     if (current.describe) {
       this.calls[current.key]!.push({ method, chunks: describeChunks(method, args) });
     }
@@ -173,6 +197,8 @@ export async function runStaticContentChild(options: { trace?: boolean } = {}): 
         type: 'report',
         calls: trace?.calls ?? {},
         writevNs: trace?.writevNs ?? { string: [], buffer: [] },
+        byteLengthNs: trace?.byteLengthNs ?? { string: [], buffer: [] },
+        responses: trace?.responses ?? { string: 0, buffer: 0 },
       };
       send(report);
     } else if (message.type === 'stop') {
