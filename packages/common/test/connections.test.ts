@@ -177,3 +177,19 @@ describe('ConnectionTracker.whenEmpty with state keys', () => {
     expect(tracker.stateSize).toBe(0);
   });
 });
+
+describe('ConnectionTracker.set with dropOnClose: false', () => {
+  it('adds no close listener; the owner deletes, and whenEmpty sees it', async () => {
+    const tracker = new ConnectionTracker<string, EventEmitter>();
+    const key = new EventEmitter();
+    tracker.set(key, 'state', { dropOnClose: false });
+    expect(key.listenerCount('close')).toBe(0);
+    expect([...tracker.keys()]).toEqual([key]);
+    const empty = tracker.whenEmpty();
+    key.emit('close');
+    expect(tracker.get(key)).toBe('state'); // still there: nobody deleted it
+    tracker.delete(key);
+    await empty;
+    expect(tracker.stateSize).toBe(0);
+  });
+});
