@@ -48,4 +48,9 @@ export const DEMOS: readonly DemoInfo[] = [
     section: '§5.5',
     summary: 'drive the server; live chart of the leaking and the bounded cache',
   },
+  {
+    name: 'diff',
+    section: '§5.5',
+    summary: 'three heap snapshot files: what grew between them, and who holds it',
+  },
 ];
