@@ -2,9 +2,9 @@
  * `pnpm --filter buffer-demo bench`: the speed claims of chapter 6, contenders alternated
  * (A B A B …) with medians and per-pair ratios (common's Bench):
  *   1. one string from 100,000 chunks: `Buffer.concat(chunks, total)` vs `data += chunk` vs a
- *      StringDecoder feeding `+=`, on ASCII and on UTF-8 CJK input (§6.4.2);
+ *      StringDecoder feeding `+=`, on ASCII and on UTF-8 CJK input (§6.3.3);
  *   2. the book's static 10 KiB body, `res.end(buffer)` vs `res.end(string)`, with and without
- *      keep-alive: autocannon on CPU 1, the server in a child process on CPU 0 (§6.5.1).
+ *      keep-alive: autocannon on CPU 1, the server in a child process on CPU 0 (§6.4).
  * BENCH_RUNS (default 7), BENCH_DURATION_MS (default 3000) and BENCH_ONLY (`concat`, `static`).
  */
 import { performance } from 'node:perf_hooks';

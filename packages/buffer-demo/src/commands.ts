@@ -96,7 +96,7 @@ export const DEMOS: readonly DemoCommand[] = [
   },
   {
     name: 'allocation',
-    section: '§6.3',
+    section: '§6.1.3',
     summary:
       'the slab: Buffer.poolSize, pooled vs own ArrayBuffer, a kept slice pins its memory, SlowBuffer',
     flags: limitFlags(ALLOCATION_LIMITS),
@@ -121,7 +121,7 @@ export const DEMOS: readonly DemoCommand[] = [
   },
   {
     name: 'garbled',
-    section: '§6.4',
+    section: '§6.3',
     summary:
       '《静夜思》 with highWaterMark 11: U+FFFD from data += chunk, and four fixes (also GBK)',
     flags: {},
@@ -133,7 +133,7 @@ export const DEMOS: readonly DemoCommand[] = [
   },
   {
     name: 'concat',
-    section: '§6.4.2',
+    section: '§6.3.3',
     summary: '+= of chunks vs Buffer.concat(chunks, total): correctness, time and memory',
     flags: { ...limitFlags(CONCAT_LIMITS), ...QUICK_FLAG },
     help: `${limitsHelp(CONCAT_LIMITS)}\n${QUICK_HELP}`,
@@ -146,36 +146,8 @@ export const DEMOS: readonly DemoCommand[] = [
     },
   },
   {
-    name: 'highwatermark',
-    section: '§6.5.2',
-    summary: 'fs.createReadStream at highWaterMark 1 KiB … 4 MiB: data events and MB/s, chart',
-    flags: { ...limitFlags(HIGHWATERMARK_LIMITS), ...QUICK_FLAG },
-    help: `${limitsHelp(HIGHWATERMARK_LIMITS)}\n${QUICK_HELP}`,
-    async run(values, ctx) {
-      const limits = limitsWithQuick(
-        HIGHWATERMARK_LIMITS,
-        values,
-        ctx.quick ? QUICK.highwatermark : undefined,
-      );
-      const bar = ctx.progress('highwatermark');
-      let data;
-      try {
-        data = await highWaterMarkDemo({
-          ...limits,
-          signal: ctx.signal,
-          onProgress: (done, total) => bar.update(done, total),
-        });
-      } finally {
-        bar.stop();
-      }
-      const result = data;
-      const { highWaterMarkCharts } = await import('./charts.ts');
-      return { data, text: formatHighWaterMark(data), charts: () => highWaterMarkCharts(result) };
-    },
-  },
-  {
     name: 'static-content',
-    section: '§6.5.1',
+    section: '§6.4',
     summary:
       "the book's string-vs-Buffer HTTP test with autocannon, server CPU/request, and why not 2×",
     flags: {
@@ -206,6 +178,34 @@ export const DEMOS: readonly DemoCommand[] = [
       const result = data;
       const { staticContentCharts } = await import('./charts.ts');
       return { data, text: formatStaticContent(data), charts: () => staticContentCharts(result) };
+    },
+  },
+  {
+    name: 'highwatermark',
+    section: '§6.4.1',
+    summary: 'fs.createReadStream at highWaterMark 1 KiB … 4 MiB: data events and MB/s, chart',
+    flags: { ...limitFlags(HIGHWATERMARK_LIMITS), ...QUICK_FLAG },
+    help: `${limitsHelp(HIGHWATERMARK_LIMITS)}\n${QUICK_HELP}`,
+    async run(values, ctx) {
+      const limits = limitsWithQuick(
+        HIGHWATERMARK_LIMITS,
+        values,
+        ctx.quick ? QUICK.highwatermark : undefined,
+      );
+      const bar = ctx.progress('highwatermark');
+      let data;
+      try {
+        data = await highWaterMarkDemo({
+          ...limits,
+          signal: ctx.signal,
+          onProgress: (done, total) => bar.update(done, total),
+        });
+      } finally {
+        bar.stop();
+      }
+      const result = data;
+      const { highWaterMarkCharts } = await import('./charts.ts');
+      return { data, text: formatHighWaterMark(data), charts: () => highWaterMarkCharts(result) };
     },
   },
 ];

@@ -10,10 +10,10 @@ export const BOOK_TEXT = '深入浅出node.js';
 /** §6.1.2: the book's element assignments, `buf[i] = v`, and what a byte can hold. */
 export const BOOK_ASSIGNMENTS = [-100, 300, 3.1415] as const;
 
-/** §6.4 Buffer的拼接: the book's test.md, 李白《静夜思》 (24 CJK characters and full-width punctuation). */
+/** §6.3.1 乱码是如何产生的: the book's test.md, 李白《静夜思》 (24 CJK characters and full-width punctuation). */
 export const POEM = '床前明月光，疑是地上霜；举头望明月，低头思故乡。';
 
-/** §6.4: the book reads test.md with `fs.createReadStream(path, { highWaterMark: 11 })`. */
+/** §6.3.1: the book reads test.md with `fs.createReadStream(path, { highWaterMark: 11 })`. */
 export const GARBLED_HIGH_WATER_MARK = 11;
 
 /** U+FFFD REPLACEMENT CHARACTER: what a UTF-8 decoder emits for bytes that are not a character. */
@@ -34,10 +34,10 @@ export const CHINESE_TRADITIONAL = '深入淺出Node.js';
 export const LEGACY_ENCODINGS = ['gbk', 'gb2312', 'big5'] as const;
 export type LegacyEncoding = (typeof LEGACY_ENCODINGS)[number];
 
-/** §6.5.1 Buffer与性能: the book's static body, a string of 10 KiB (`helloworld += 'a'` × 1024 × 10). */
+/** §6.4 Buffer与性能: the book's static body, a string of 10 KiB (`helloworld += 'a'` × 1024 × 10). */
 export const STATIC_BODY_BYTES = 10 * 1024;
 
-/** §6.5.2 文件读取: the highWaterMark settings compared, 1 KiB … 4 MiB in steps of 4×. */
+/** §6.4.1 文件读取: the highWaterMark settings compared, 1 KiB … 4 MiB in steps of 4×. */
 export const HIGH_WATER_MARKS = [
   1024,
   4 * 1024,

@@ -14,7 +14,7 @@ import { NetlabError } from 'common';
 export type StaticServerErrorCode =
   'ERR_SERVER_EXITED' | 'ERR_SERVER_START_TIMEOUT' | 'ERR_REQUEST_TIMEOUT';
 
-/** The static-content demo's child server failed (§6.5.1). `stderr` holds what it printed. */
+/** The static-content demo's child server failed (§6.4). `stderr` holds what it printed. */
 export class StaticServerError extends NetlabError<StaticServerErrorCode> {
   constructor(
     code: StaticServerErrorCode,

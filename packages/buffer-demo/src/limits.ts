@@ -6,7 +6,7 @@
  */
 import type { LimitTable } from 'common';
 
-/** `highwatermark` (§6.5.2): the generated file and how often each setting is read. */
+/** `highwatermark` (§6.4.1): the generated file and how often each setting is read. */
 export const HIGHWATERMARK_LIMITS = {
   size: {
     default: 256 * 1024 * 1024,
@@ -24,7 +24,7 @@ export const HIGHWATERMARK_LIMITS = {
   },
 } as const satisfies LimitTable;
 
-/** `static-content` (§6.5.1): the autocannon load against each route. */
+/** `static-content` (§6.4): the autocannon load against each route. */
 export const STATIC_CONTENT_LIMITS = {
   duration: {
     default: 3_000,
@@ -65,7 +65,7 @@ export const STATIC_CONTENT_LIMITS = {
   },
 } as const satisfies LimitTable;
 
-/** `concat` (§6.4): the chunks concatenated. */
+/** `concat` (§6.3.3): the chunks concatenated. */
 export const CONCAT_LIMITS = {
   chunks: {
     default: 100_000,
@@ -90,7 +90,7 @@ export const CONCAT_LIMITS = {
   },
 } as const satisfies LimitTable;
 
-/** `allocation` (§6.3): how many messages each retention scenario keeps a slice of. */
+/** `allocation` (§6.1.3): how many messages each retention scenario keeps a slice of. */
 export const ALLOCATION_LIMITS = {
   retained: {
     default: 1_000,

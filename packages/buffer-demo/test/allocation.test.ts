@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { allocationDemo, formatAllocation } from '../src/index.ts';
 
-describe('allocation (§6.3, the slab)', () => {
+describe('allocation (§6.1.3, the slab)', () => {
   const r = allocationDemo({ retained: 200 });
 
   it('reads the pool size from the running Node and finds the boundary at poolSize >>> 1', () => {

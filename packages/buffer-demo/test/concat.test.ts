@@ -8,7 +8,7 @@ import {
   plusEquals,
 } from '../src/index.ts';
 
-describe('concat (§6.4.2)', () => {
+describe('concat (§6.3.3)', () => {
   it('cuts multi-byte text at arbitrary offsets into exactly the asked number of chunks', () => {
     const { text, chunks } = cutIntoChunks('深入浅出', 100, 7);
     expect(chunks).toHaveLength(100);

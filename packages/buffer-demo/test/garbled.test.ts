@@ -15,7 +15,7 @@ async function tempRoot(): Promise<string> {
   );
 }
 
-describe('garbled (§6.4, 《静夜思》 with highWaterMark 11)', () => {
+describe('garbled (§6.3, 《静夜思》 with highWaterMark 11)', () => {
   it('data += chunk yields U+FFFD exactly at the chunk boundaries that cut a character', async () => {
     const root = await tempRoot();
     const r = await garbledDemo({ tempRoot: root });

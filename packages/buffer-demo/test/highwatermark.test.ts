@@ -14,7 +14,7 @@ async function tempRoot(): Promise<string> {
   );
 }
 
-describe('highwatermark (§6.5.2)', () => {
+describe('highwatermark (§6.4.1)', () => {
   it('one data event per highWaterMark bytes, chunks of their own memory; the file is removed', async () => {
     const root = await tempRoot();
     const size = 100 * 1024 + 5;

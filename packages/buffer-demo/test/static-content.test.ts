@@ -22,7 +22,7 @@ function childServers(): number[] {
 
 const QUICK = { duration: 200, runs: 1, connections: 2, traceRequests: 20 } as const;
 
-describe('static-content (§6.5.1), quick', () => {
+describe('static-content (§6.4), quick', () => {
   it("returns both routes' figures and a profile of each", async () => {
     const steps: string[] = [];
     const r = await staticContentDemo({ ...QUICK, onProgress: (_d, _t, step) => steps.push(step) });

@@ -1,5 +1,5 @@
 /**
- * Demo `allocation` (§6.3 Buffer的内存分配, the slab 机制): small Buffers are views into one
+ * Demo `allocation` (§6.1.3 Buffer内存分配, the slab 机制): small Buffers are views into one
  * shared `Buffer.poolSize` ArrayBuffer (the slab); from `poolSize >>> 1` bytes on, a Buffer gets
  * its own; `Buffer.alloc` is never pooled. The cost of sharing: a small slice kept alive keeps
  * its whole backing ArrayBuffer alive (a pool, or a 64 KiB read chunk), measured with
@@ -190,7 +190,7 @@ export function formatAllocation(r: AllocationResult): string {
     ? `present on this Node (deprecated, DEP0030); SlowBuffer(10) has its own ${r.slowBuffer.arrayBufferBytes}-byte ArrayBuffer, exactly Buffer.allocUnsafeSlow(10)`
     : 'absent on this Node (removed; DEP0030): use Buffer.allocUnsafeSlow(size)';
   return [
-    `§6.3 the slab: Buffer.poolSize = ${r.poolSize} (${formatBytes(r.poolSize)}) on ${process.version}; pooled below poolSize >>> 1 = ${r.poolThreshold} bytes`,
+    `§6.1.3 the slab: Buffer.poolSize = ${r.poolSize} (${formatBytes(r.poolSize)}) on ${process.version}; pooled below poolSize >>> 1 = ${r.poolThreshold} bytes`,
     `probing allocUnsafe(n): largest pooled n = ${r.largestPooled}`,
     '',
     formatTable(

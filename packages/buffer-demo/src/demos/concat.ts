@@ -1,5 +1,5 @@
 /**
- * Demo `concat` (§6.4.2 正确拼接Buffer): the same bytes, cut into many chunks the way a stream
+ * Demo `concat` (§6.3.3 正确拼接Buffer): the same bytes, cut into many chunks the way a stream
  * cuts them, turned into one string three ways: `data += chunk` (the book's wrong way: each
  * chunk decoded on its own), a `StringDecoder` feeding `+=`, and collecting the Buffers with
  * their total length for one `Buffer.concat(chunks, total)` and one decode. Correctness on
@@ -164,7 +164,7 @@ function countReplacements(text: string): number {
 /** The demo's text output. */
 export function formatConcat(r: ConcatResult): string {
   return [
-    `§6.4.2 ${r.chunks.toLocaleString('en-US')} chunks, ${formatBytes(r.bytes)} of input, cut at arbitrary byte offsets; median of ${r.runs} run(s)`,
+    `§6.3.3 ${r.chunks.toLocaleString('en-US')} chunks, ${formatBytes(r.bytes)} of input, cut at arbitrary byte offsets; median of ${r.runs} run(s)`,
     '',
     formatTable(
       ['input', 'strategy', 'result', 'U+FFFD', 'ms', 'held after GC'],

@@ -1,5 +1,5 @@
 /**
- * Demo `garbled` (§6.4 Buffer的拼接, 乱码是如何产生的): the book's test.md (《静夜思》) read with
+ * Demo `garbled` (§6.3 Buffer的拼接, 6.3.1 乱码是如何产生的): the book's test.md (《静夜思》) read with
  * `fs.createReadStream(path, { highWaterMark: 11 })` and `data += chunk`: every chunk is decoded
  * on its own, so a character cut by a chunk boundary becomes U+FFFD replacement characters. Then
  * the fixes, each on the same real stream: `setEncoding('utf8')`, `StringDecoder` (shown holding
@@ -224,7 +224,7 @@ export function formatGarbled(r: GarbledResult): string {
       ]),
     );
   return [
-    `§6.4 《静夜思》 read with fs.createReadStream(path, { highWaterMark: ${r.highWaterMark} })`,
+    `§6.3 《静夜思》 read with fs.createReadStream(path, { highWaterMark: ${r.highWaterMark} })`,
     '',
     `UTF-8: ${r.utf8.bytes} bytes, ${r.utf8.chunks.length} chunks; each chunk decoded on its own (| = chunk boundary):`,
     `  ${r.utf8.chunks.map((c) => c.decoded).join('|')}`,

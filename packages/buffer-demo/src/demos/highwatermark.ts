@@ -1,5 +1,5 @@
 /**
- * Demo `highwatermark` (§6.5.2 文件读取): a generated file read with `fs.createReadStream` at
+ * Demo `highwatermark` (§6.4.1 文件读取): a generated file read with `fs.createReadStream` at
  * highWaterMark 1 KiB … 4 MiB: one `data` event (one read into a fresh Buffer) per
  * highWaterMark bytes, and the throughput of each setting. Also what the running Node uses by
  * default (`fs.createReadStream`'s highWaterMark, `stream.getDefaultHighWaterMark`) and what each
@@ -185,7 +185,7 @@ async function generateFile(
 /** The demo's text output. */
 export function formatHighWaterMark(r: HighWaterMarkResult): string {
   return [
-    `§6.5.2 fs.createReadStream of a ${formatBytes(r.size)} file (in the page cache after writing), median of ${r.runs} run(s)`,
+    `§6.4.1 fs.createReadStream of a ${formatBytes(r.size)} file (in the page cache after writing), median of ${r.runs} run(s)`,
     `defaults on ${process.version}: fs.createReadStream highWaterMark ${formatBytes(r.defaults.fsReadStream)}, ` +
       `stream.getDefaultHighWaterMark(false) ${formatBytes(r.defaults.stream)}, objectMode ${r.defaults.objectMode} objects`,
     '',

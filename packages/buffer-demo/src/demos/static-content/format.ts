@@ -12,7 +12,7 @@ export function formatStaticContent(r: StaticContentResult): string {
     .every((p) => p.calls.some((c) => c.chunks.some(isBodyString)));
   const oneCall = r.writePaths.every((p) => p.calls.length === 1);
   return [
-    `§6.5.1 Buffer与性能: a ${r.bodyBytes / 1024} KiB body, res.end(string) vs res.end(buffer), on ${process.version}`,
+    `§6.4 Buffer与性能: a ${r.bodyBytes / 1024} KiB body, res.end(string) vs res.end(buffer), on ${process.version}`,
     `autocannon ${r.connections} connections, ${r.durationMs} ms per run, median of ${r.runs} alternated run(s)` +
       (r.pinned ? '; server on CPU 0 (taskset)' : ''),
     '',

@@ -1,5 +1,5 @@
 /**
- * Demo `static-content` (§6.5.1 Buffer与性能): the book's experiment, a 10 KiB body written as
+ * Demo `static-content` (§6.4 Buffer与性能): the book's experiment, a 10 KiB body written as
  * a string vs as a Buffer prepared once, measured with autocannon on the running Node, with and
  * without keep-alive, with the server's CPU per request; then the explanation, measured too: the
  * write path each response takes into the socket (which handle calls, with which chunks), the

@@ -1,5 +1,5 @@
 /**
- * The child process of the `static-content` demo (§6.5.1 Buffer与性能): the book's server, two
+ * The child process of the `static-content` demo (§6.4 Buffer与性能): the book's server, two
  * routes, the same 10 KiB body written as a string (encoded on every response) and as a Buffer
  * made once at start-up, exactly as the book writes them (`res.writeHead(200); res.end(body)`).
  * It runs in its own process so that its CPU time can be read from /proc and autocannon does not
