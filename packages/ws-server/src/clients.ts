@@ -1,8 +1,9 @@
 /**
  * What the server keeps per WebSocket, and `clients`, the open WebSockets as `ws` users know
- * them (`wss.clients`). Both live in one place: common's `ConnectionTracker`, which stores a
- * {@link ConnectionState} under each `WebSocket` until it emits `close`; {@link ClientSet} is a
- * live, read-only view of it, not a second collection to keep in sync.
+ * them (`wss.clients`). Both live in one place: common's `ConnectionTracker`, keyed by the
+ * `WebSocket`, which stores a {@link ConnectionState} under each one until the server's shared
+ * `close` listener deletes it; {@link ClientSet} is a live, read-only view of it, not a second
+ * collection to keep in sync.
  */
 import type { ConnectionTracker, connectionFields } from 'common';
 import type { WebSocket } from './websocket.ts';
@@ -16,21 +17,10 @@ export interface ConnectionState {
   readonly fields: ConnectionFields;
   /** False after a heartbeat ping until the pong arrives. */
   alive: boolean;
-  /** The endpoint's path (`/echo`, `/chat` …): `/chat` broadcasts to the `/chat` connections. */
-  readonly path: string;
-  /** For an `/inspect?tap=ID` connection: the tap ID whose `/chat` frames it receives. */
-  tap: string | undefined;
 }
 
-/** The tracker of a {@link WsServer}: transport sockets, and a state per WebSocket. */
-export type WsConnections = ConnectionTracker<ConnectionState>;
-
-/** Every open WebSocket of a server with its state (the tracker holds only WebSocket keys). */
-export function webSocketEntries(
-  connections: WsConnections,
-): IterableIterator<[WebSocket, ConnectionState]> {
-  return connections.entries() as IterableIterator<[WebSocket, ConnectionState]>;
-}
+/** The tracker of a {@link WsServer}: transport sockets, and a state per open WebSocket. */
+export type WsConnections = ConnectionTracker<ConnectionState, WebSocket>;
 
 /**
  * The server's open WebSockets as a read-only `Set`, like `ws`'s `wss.clients`: a live view of
@@ -52,7 +42,7 @@ export class ClientSet implements ReadonlySet<WebSocket> {
   }
 
   *keys(): SetIterator<WebSocket> {
-    for (const [ws] of webSocketEntries(this.#connections)) yield ws;
+    yield* this.#connections.keys();
   }
 
   values(): SetIterator<WebSocket> {

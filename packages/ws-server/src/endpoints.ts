@@ -1,12 +1,16 @@
 /**
  * The server's WebSocket endpoints (issue 3): `/echo`, `/chat`, `/updates`, and `/inspect`, the
- * side channel that feeds the page's frame inspector. Who is in the chat room and who inspects
- * which tap is read from the server's connection tracker (the `path` and `tap` of each
- * connection's state), like `ws` users broadcast over `wss.clients`: no second list of
- * connections to keep in sync.
+ * side channel that feeds the page's frame inspector.
+ *
+ * Who is in the chat room and who inspects which tap are **domain indexes**, kept per server
+ * (one `Set` of members, one `Map` from tap ID to its inspectors), not a second registry of
+ * connections: the connection tracker answers "which connections are open" (for `drain`, the
+ * heartbeat, `clients`), these answer "who gets this message" in O(members), not O(open
+ * connections). Finding the room by walking the tracker made every chat message and every
+ * tapped frame cost a pass over every connection of the server (issue 14). Each index entry is
+ * removed by the member's own `close`.
  */
 import type { Logger } from 'common';
-import { webSocketEntries, type WsConnections } from './clients.ts';
 import { Opcode, UPDATES_INTERVAL } from './constants.ts';
 import { ReadyState, type FrameInfo, type WebSocket } from './websocket.ts';
 
@@ -42,8 +46,6 @@ function updates(ws: WebSocket): void {
 /** What the endpoints share with the server. */
 export interface EndpointsOptions {
   logger: Logger;
-  /** The server's tracker: every open WebSocket with its `path` and `tap`. */
-  connections: WsConnections;
   /** `/chat` skips a member with more unflushed bytes than this (`LIMITS.chatMaxBuffered`). */
   chatMaxBuffered: number;
 }
@@ -61,9 +63,22 @@ function describe(frame: FrameInfo): string {
   });
 }
 
+/** Adds `ws` to `set` until it closes. */
+function joinUntilClose(set: Set<WebSocket>, ws: WebSocket, onEmpty?: () => void): void {
+  set.add(ws);
+  ws.on('close', () => {
+    set.delete(ws);
+    if (set.size === 0) onEmpty?.();
+  });
+}
+
 /** The endpoints of one server (per server, never module-wide). */
 export function createEndpoints(options: EndpointsOptions): Map<string, Endpoint> {
-  const { logger, connections, chatMaxBuffered } = options;
+  const { logger, chatMaxBuffered } = options;
+  /** The `/chat` room. */
+  const members = new Set<WebSocket>();
+  /** `/inspect?tap=ID` connections by tap ID. */
+  const inspectors = new Map<string, Set<WebSocket>>();
   let skipped = 0;
 
   /** Sends `data` unless the peer is slow (over `chatMaxBuffered` unflushed): false when skipped. */
@@ -75,9 +90,9 @@ export function createEndpoints(options: EndpointsOptions): Map<string, Endpoint
 
   /** Sends `event` to every `/inspect` connection watching `tap`. */
   const report = (tap: string, event: string): void => {
-    for (const [ws, state] of webSocketEntries(connections)) {
-      if (state.path === '/inspect' && state.tap === tap) sendUnlessSlow(ws, event, false);
-    }
+    const watching = inspectors.get(tap);
+    if (watching === undefined) return;
+    for (const ws of watching) sendUnlessSlow(ws, event, false);
   };
 
   const chat: Endpoint = (ws, url) => {
@@ -89,11 +104,11 @@ export function createEndpoints(options: EndpointsOptions): Map<string, Endpoint
         report(tap, JSON.stringify({ type: 'close', code, reason })),
       );
     }
+    joinUntilClose(members, ws);
     // Broadcast policy: a member whose unflushed bytes exceed chatMaxBuffered misses the
     // message (skipped, counted in the log) so one slow reader cannot grow server memory.
     ws.on('message', (data: Buffer | string, isBinary: boolean) => {
-      for (const [member, state] of webSocketEntries(connections)) {
-        if (state.path !== '/chat') continue;
+      for (const member of members) {
         if (!sendUnlessSlow(member, data, isBinary)) {
           skipped += 1;
           logger.debug({ skipped }, 'chat: skipped a slow or closing member');
@@ -104,12 +119,16 @@ export function createEndpoints(options: EndpointsOptions): Map<string, Endpoint
 
   const inspect: Endpoint = (ws, url) => {
     const tap = url.searchParams.get('tap');
-    const state = connections.get(ws);
-    if (tap === null || !TAP_ID.test(tap) || state === undefined) {
+    if (tap === null || !TAP_ID.test(tap)) {
       ws.close(1008, 'inspect needs ?tap=ID (letters, digits, - and _)');
       return;
     }
-    state.tap = tap;
+    let watching = inspectors.get(tap);
+    if (watching === undefined) {
+      watching = new Set();
+      inspectors.set(tap, watching);
+    }
+    joinUntilClose(watching, ws, () => inspectors.delete(tap));
   };
 
   return new Map<string, Endpoint>([

@@ -25,7 +25,6 @@ import {
 } from 'common';
 import {
   ClientSet,
-  webSocketEntries,
   type ConnectionFields,
   type ConnectionState,
   type WsConnections,
@@ -89,7 +88,7 @@ export class WsServer extends EventEmitter implements NetlabServer<Server> {
   /** The node:http server to listen on (serves the page, answers upgrades). */
   readonly server: Server;
   /** Every accepted socket, and the state of every open WebSocket (until its `close`). */
-  readonly connections: WsConnections = new ConnectionTracker<ConnectionState>();
+  readonly connections: WsConnections = new ConnectionTracker<ConnectionState, WebSocket>();
   /** The open WebSockets, like `ws`'s `wss.clients`: a live read-only view of `connections`. */
   readonly clients: ReadonlySet<WebSocket> = new ClientSet(this.connections);
   readonly scheme = 'ws';
@@ -141,15 +140,14 @@ export class WsServer extends EventEmitter implements NetlabServer<Server> {
       );
       emit('clientError', err, this);
     };
-    // Runs before the tracker drops the state: it was added before `connections.set`.
+    // The state is stored with `dropOnClose: false`: this listener, which every WebSocket has
+    // anyway, drops it, so the tracker adds no second `close` listener (a listener array, 64 B,
+    // per connection).
     this.#onClientClose = function (this: WebSocket, code: number, reason: string) {
       logger.info({ ...connections.get(this)?.fields, code, reason }, 'websocket closed');
+      connections.delete(this);
     };
-    this.#endpoints = createEndpoints({
-      logger,
-      connections,
-      chatMaxBuffered: limits.chatMaxBuffered,
-    });
+    this.#endpoints = createEndpoints({ logger, chatMaxBuffered: limits.chatMaxBuffered });
     const handshakeTimeout = limits.handshakeTimeout;
     this.server = createServer({
       headersTimeout: handshakeTimeout,
@@ -198,7 +196,7 @@ export class WsServer extends EventEmitter implements NetlabServer<Server> {
   #startHeartbeat(): void {
     if (this.#heartbeatInterval === 0 || this.#heartbeat !== undefined) return;
     this.#heartbeat = setInterval(() => {
-      for (const [ws, s] of webSocketEntries(this.connections)) {
+      for (const [ws, s] of this.connections.entries()) {
         if (!s.alive) {
           this.#logger.info(s.fields, 'heartbeat: no pong since the last ping, terminating');
           ws.terminate();
@@ -265,7 +263,7 @@ export class WsServer extends EventEmitter implements NetlabServer<Server> {
     ws.on('pong', this.#onPong);
     ws.on('error', this.#onClientError);
     ws.on('close', this.#onClientClose);
-    this.connections.set(ws, { fields: who, alive: true, path: url.pathname, tap: undefined });
+    this.connections.set(ws, { fields: who, alive: true }, { dropOnClose: false });
     endpoint(ws, url);
     this.emit('connection', ws, req);
   }

@@ -1,12 +1,11 @@
 /** The endpoints' policies, with stand-in connections: /updates skips ticks, /chat skips slow members. */
 import { EventEmitter } from 'node:events';
-import { ConnectionTracker, silentLogger } from 'common';
+import { silentLogger } from 'common';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { ConnectionState } from '../src/clients.ts';
-import { UPDATES_INTERVAL } from '../src/constants.ts';
 import { createEndpoints, type Endpoint } from '../src/endpoints.ts';
 import { LIMITS } from '../src/limits.ts';
-import { ReadyState, type WebSocket } from '../src/websocket.ts';
+import { Opcode, UPDATES_INTERVAL } from '../src/constants.ts';
+import { ReadyState, type FrameInfo, type WebSocket } from '../src/websocket.ts';
 
 const CHAT_MAX_BUFFERED = LIMITS.chatMaxBuffered.default;
 
@@ -20,29 +19,24 @@ class FakeWs extends EventEmitter {
     this.sent.push(data);
     return true;
   }
-  observeFrames(): void {}
+  observer: ((frame: FrameInfo) => void) | undefined;
+  observeFrames(observer: ((frame: FrameInfo) => void) | undefined): void {
+    this.observer = observer;
+  }
   pause(): void {}
   resume(): void {}
 }
 
 const asWs = (f: FakeWs): WebSocket => f as unknown as WebSocket;
 
-/**
- * The endpoint at `path`, and a way to connect stand-ins to it: each is registered in the
- * tracker first, as the server does after the handshake.
- */
-function endpoint(path: string): { connect(ws: FakeWs, url?: string): void } {
-  const connections = new ConnectionTracker<ConnectionState>();
-  const endpoints = createEndpoints({
-    logger: silentLogger(),
-    connections,
-    chatMaxBuffered: CHAT_MAX_BUFFERED,
-  });
+/** The endpoint at `path` of one server's endpoints, and a way to connect stand-ins to it. */
+function endpoint(
+  path: string,
+  endpoints = createEndpoints({ logger: silentLogger(), chatMaxBuffered: CHAT_MAX_BUFFERED }),
+): { connect(ws: FakeWs, url?: string): void } {
   const handler: Endpoint = endpoints.get(path)!;
   return {
     connect(ws, url = `ws://x${path}`) {
-      const fields = { conn: 0, remote: 'test' };
-      connections.set(ws, { fields, alive: true, path, tap: undefined });
       handler(asWs(ws), new URL(url));
     },
   };
@@ -91,5 +85,57 @@ describe('/chat', () => {
     b.emit('close', 1000, '');
     a.emit('message', 'anyone?', false);
     expect(b.sent).toEqual([]);
+  });
+});
+
+describe('/inspect', () => {
+  const frame: FrameInfo = {
+    direction: 'in',
+    fin: true,
+    opcode: Opcode.Text,
+    masked: true,
+    payloadLength: 2,
+    head: Buffer.from('hi'),
+  };
+  const events = (ws: FakeWs): string[] =>
+    ws.sent.map((m) => (JSON.parse(String(m)) as { type: string }).type);
+
+  it("reports a tapped /chat connection's frames to the inspectors of its tap only, until they close", () => {
+    const endpoints = createEndpoints({
+      logger: silentLogger(),
+      chatMaxBuffered: CHAT_MAX_BUFFERED,
+    });
+    const [mine, other, later] = [new FakeWs(), new FakeWs(), new FakeWs()];
+    endpoint('/inspect', endpoints).connect(mine, 'ws://x/inspect?tap=a');
+    endpoint('/inspect', endpoints).connect(other, 'ws://x/inspect?tap=b');
+    const tapped = new FakeWs();
+    endpoint('/chat', endpoints).connect(tapped, 'ws://x/chat?tap=a');
+    tapped.observer!(frame);
+    expect([events(mine), events(other)]).toEqual([['open', 'frame'], []]);
+    mine.emit('close', 1000, '');
+    tapped.observer!(frame);
+    expect(events(mine)).toEqual(['open', 'frame']);
+    // A new inspector of the same tap after the last one left gets the frames again.
+    endpoint('/inspect', endpoints).connect(later, 'ws://x/inspect?tap=a');
+    tapped.observer!(frame);
+    expect(events(later)).toEqual(['frame']);
+  });
+
+  it('closes an inspector without a valid tap ID with 1008', () => {
+    const ws = Object.assign(new FakeWs(), { closed: [] as unknown[] });
+    (ws as unknown as { close: (code: number) => void }).close = (code: number) =>
+      ws.closed.push(code);
+    endpoint('/inspect').connect(ws, 'ws://x/inspect?tap=a%20b');
+    expect(ws.closed).toEqual([1008]);
+  });
+});
+
+describe('/chat rooms', () => {
+  it('are per server', () => {
+    const [a, b] = [new FakeWs(), new FakeWs()];
+    endpoint('/chat').connect(a);
+    endpoint('/chat').connect(b);
+    a.emit('message', 'only mine', false);
+    expect([a.sent, b.sent]).toEqual([['only mine'], []]);
   });
 });
