@@ -35,7 +35,7 @@ export interface Retention {
   /**
    * Growth of `heapUsed` (after a full GC), in bytes: the Buffer objects themselves, and the
    * bytes of typed arrays of at most 64 bytes, which V8 keeps on its heap until their `.buffer`
-   * is asked for (V8's `--typed-array-max-size-in-heap`), so they are not in `arrayBuffers`.
+   * is asked for (V8's `V8_TYPED_ARRAY_MAX_SIZE_IN_HEAP`), so they are not in `arrayBuffers`.
    */
   heapBytes: number;
   /** `(arrayBufferBytes + heapBytes) / count`. */
