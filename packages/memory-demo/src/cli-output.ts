@@ -2,9 +2,12 @@
  * How the CLI shows a demo's report: one JSON object (`--json`), or text; plus SVG charts in
  * `--out DIR`, their paths printed (on stderr under `--json`, so stdout stays one object).
  */
+import { limitsHelp, type LimitTable } from 'common';
 import type { BarChartOptions, LineChartOptions } from 'common/chart';
+import { DEMOS } from './demos/index.ts';
 import { asciiChart, writeBarChart, writeLineChart } from './render/chart.ts';
 import { formatBytes, formatMs, mib } from './render/format.ts';
+import { formatTable } from './render/table.ts';
 import type { LoadReport, LoadSample } from './load.ts';
 
 /** A chart a demo offers: a line chart or a bar chart, written as `name.svg`. */
@@ -81,4 +84,30 @@ export function loadChart(r: LoadReport): LineChartOptions {
     width: 560,
     height: 280,
   };
+}
+
+/** `--help` of a demo: its summary, the output flags, `extra` lines and its limits. */
+export function demoUsage(program: string, demo: string, table: LimitTable, extra = ''): string {
+  const info = DEMOS.find((d) => d.name === demo);
+  return `usage: ${program} ${demo} [--json] [--out DIR] [options]
+
+${info?.summary ?? ''} (${info?.section ?? ''})
+  --json                   print one JSON object instead of tables
+  --out DIR                write SVG charts into DIR
+${extra}${limitsHelp(table)}
+`;
+}
+
+/** What the CLI prints with no argument. */
+export function demoList(program: string): string {
+  return `usage: ${program} <demo> [options]   (深入浅出Node.js ch. 5 内存控制)
+
+${formatTable(
+  [{ header: 'demo' }, { header: 'book' }, { header: 'what it shows' }],
+  DEMOS.map((d) => [d.name, d.section, d.summary]),
+)}
+
+${program} <demo> --help for its options. Every experiment runs in a child process with explicit
+V8 flags; temporary files are removed, also on Ctrl-C.
+`;
 }

@@ -24,9 +24,16 @@ import {
   type LimitTable,
   type OptionTable,
 } from 'common';
-import { asciiOf, emit, loadChart, loadScreen, type ChartSpec } from './cli-output.ts';
+import {
+  asciiOf,
+  demoList,
+  demoUsage,
+  emit,
+  loadChart,
+  loadScreen,
+  type ChartSpec,
+} from './cli-output.ts';
 import { DEFAULT_PORT } from './constants.ts';
-import { DEMOS } from './demos/index.ts';
 import { formatGc, gcChart, runGcDemo } from './demos/gc.ts';
 import { formatDiff, formatLeak, leakChart } from './demos/leak-print.ts';
 import { diffSnapshotFiles, runLeakDemo } from './demos/leak.ts';
@@ -39,7 +46,6 @@ import { LEAK_CASES, LEAK_VARIANTS } from './experiments/leak-subjects.ts';
 import { limitsOf } from './limits.ts';
 import { runLoad, type LoadSample } from './load.ts';
 import { formatBytes } from './render/format.ts';
-import { formatTable } from './render/table.ts';
 import { createMemoryServer, SERVER_LIMITS } from './server.ts';
 
 const NAME = 'memory-demo';
@@ -70,30 +76,6 @@ const DEMO_LIMITS = {
 } as const;
 type DemoName = keyof typeof DEMO_LIMITS;
 
-function usageText(demo: string, table: LimitTable, extra = ''): string {
-  const info = DEMOS.find((d) => d.name === demo);
-  return `usage: ${NAME} ${demo} [--json] [--out DIR] [options]
-
-${info?.summary ?? ''} (${info?.section ?? ''})
-  --json                   print one JSON object instead of tables
-  --out DIR                write SVG charts into DIR
-${extra}${limitsHelp(table)}
-`;
-}
-
-function listDemos(): string {
-  return `usage: ${NAME} <demo> [options]   (深入浅出Node.js ch. 5 内存控制)
-
-${formatTable(
-  [{ header: 'demo' }, { header: 'book' }, { header: 'what it shows' }],
-  DEMOS.map((d) => [d.name, d.section, d.summary]),
-)}
-
-${NAME} <demo> --help for its options. Every experiment runs in a child process with explicit
-V8 flags; temporary files are removed, also on Ctrl-C.
-`;
-}
-
 /** Parses a demo's flags: output flags, its limits, and `extra`. */
 function demoFlags<T extends LimitTable, E extends OptionTable>(
   demo: DemoName,
@@ -105,7 +87,7 @@ function demoFlags<T extends LimitTable, E extends OptionTable>(
   const { values, positionals } = parseFlags(
     rest,
     { ...OUTPUT_FLAGS, ...limitFlags(table), ...extra },
-    { usage: usageText(demo, table, help) },
+    { usage: demoUsage(NAME, demo, table, help) },
   );
   rejectPositionals(positionals);
   const v = values as Record<string, string | boolean | string[] | undefined>;
@@ -327,7 +309,7 @@ runMain(
   async () => {
     const [command, ...rest] = argv[0] === '--' ? argv.slice(1) : argv;
     if (command === undefined || command === '--help' || command === '-h') {
-      process.stdout.write(listDemos());
+      process.stdout.write(demoList(NAME));
       return;
     }
     if (command === 'server') return serverMain(rest);
