@@ -86,3 +86,19 @@ export const UPDATES_INTERVAL = 50;
  * days; a longer one fires after 1 ms). The upper bound of every wait in `limits.ts`.
  */
 export const MAX_TIMER_DELAY = 2 ** 31 - 1;
+
+/** The extension this package implements (RFC 7692 §7). */
+export const PERMESSAGE_DEFLATE = 'permessage-deflate';
+
+/**
+ * Bounds of `server_max_window_bits` / `client_max_window_bits`: log2 of the LZ77 sliding
+ * window, 256 B to 32 KiB (RFC 7692 §7.1.2.1, §7.1.2.2). 15 is the default when absent.
+ */
+export const MIN_WINDOW_BITS = 8;
+export const MAX_WINDOW_BITS = 15;
+
+/**
+ * The 4 bytes a sender removes from the end of a compressed message and a receiver appends
+ * before inflating: the empty stored block that `Z_SYNC_FLUSH` emits (RFC 7692 §7.2.1, §7.2.2).
+ */
+export const DEFLATE_TRAILER: Readonly<Buffer> = Buffer.from([0x00, 0x00, 0xff, 0xff]);

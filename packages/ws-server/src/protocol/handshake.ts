@@ -6,6 +6,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { GUID, KEY_BYTES, WS_VERSION } from '../constants.ts';
 import { HandshakeError, type HandshakeErrorCode } from '../errors.ts';
+import { isToken } from './token.ts';
+
+export { isToken } from './token.ts';
 
 /** Header values as node:http gives them (lower-case names). */
 export type Headers = Readonly<Record<string, string | string[] | undefined>>;
@@ -29,6 +32,8 @@ export interface AcceptedHandshake {
   key: string;
   /** The selected subprotocol, or undefined when none. */
   protocol: string | undefined;
+  /** The `Sec-WebSocket-Extensions` response value (the server's choice), when any. */
+  extensions?: string | undefined;
 }
 
 /** `Sec-WebSocket-Accept` for a key: base64(SHA-1(key + GUID)) (RFC 6455 §4.2.2 step 5.4). */
@@ -40,15 +45,9 @@ export function acceptKey(key: string): string {
 
 /** 22 base64 characters and `==`: exactly 16 bytes (RFC 6455 §4.1 item 7). */
 const KEY_PATTERN = /^[A-Za-z0-9+/]{21}[AQgw]==$/;
-/** An HTTP token (RFC 7230 §3.2.6), the syntax of subprotocol names. */
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
-/** True when `value` is an HTTP token (RFC 7230 §3.2.6): a valid subprotocol name (RFC 6455 §4.1). */
-export function isToken(value: string): boolean {
-  return TOKEN.test(value);
-}
-
-function header(headers: Headers, name: string): string | undefined {
+/** A header's value, several lines joined with `, ` (one list, RFC 7230 §3.2.2). */
+export function header(headers: Headers, name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value.join(', ') : value;
 }
@@ -129,6 +128,8 @@ export function switchingProtocolsResponse(accepted: AcceptedHandshake): string 
     `Sec-WebSocket-Accept: ${acceptKey(accepted.key)}`,
   ];
   if (accepted.protocol !== undefined) lines.push(`Sec-WebSocket-Protocol: ${accepted.protocol}`);
+  if (accepted.extensions !== undefined)
+    lines.push(`Sec-WebSocket-Extensions: ${accepted.extensions}`);
   return `${lines.join('\r\n')}\r\n\r\n`;
 }
 
@@ -150,10 +151,11 @@ export function createClientKey(): string {
   return randomBytes(KEY_BYTES).toString('base64');
 }
 
-/** The WebSocket headers of a client's upgrade request (RFC 6455 §4.1). */
+/** The WebSocket headers of a client's upgrade request (RFC 6455 §4.1); `extensions`: the offer. */
 export function clientRequestHeaders(
   key: string,
   protocols: readonly string[],
+  extensions?: string,
 ): Record<string, string> {
   const headers: Record<string, string> = {
     Connection: 'Upgrade',
@@ -162,6 +164,7 @@ export function clientRequestHeaders(
     'Sec-WebSocket-Version': WS_VERSION,
   };
   if (protocols.length > 0) headers['Sec-WebSocket-Protocol'] = protocols.join(', ');
+  if (extensions !== undefined) headers['Sec-WebSocket-Extensions'] = extensions;
   return headers;
 }
 
@@ -174,8 +177,8 @@ export interface UpgradeResponse {
 /**
  * Validates the server's response (RFC 6455 §4.1, "the client MUST fail the connection if"):
  * status 101, `Upgrade: websocket`, `Connection: upgrade`, `Sec-WebSocket-Accept` equal to
- * {@link acceptKey}(key), no extension (none was offered), a subprotocol only if offered.
- * Returns the selected subprotocol.
+ * {@link acceptKey}(key), no extension unless `extensionsOffered` (the caller then checks
+ * them against its offer), a subprotocol only if offered. Returns the selected subprotocol.
  *
  * @throws {HandshakeError} `ERR_WS_UNEXPECTED_RESPONSE` (statusCode = the status received),
  *   `ERR_WS_BAD_UPGRADE`, `ERR_WS_BAD_CONNECTION`, `ERR_WS_BAD_ACCEPT`, `ERR_WS_BAD_EXTENSION`,
@@ -185,6 +188,7 @@ export function validateUpgradeResponse(
   res: UpgradeResponse,
   key: string,
   offered: readonly string[],
+  extensionsOffered = false,
 ): string | undefined {
   const status = res.statusCode ?? 0;
   if (status !== 101)
@@ -204,7 +208,7 @@ export function validateUpgradeResponse(
   if (header(res.headers, 'sec-websocket-accept')?.trim() !== acceptKey(key)) {
     throw fail('ERR_WS_BAD_ACCEPT', 'Sec-WebSocket-Accept does not match the key sent');
   }
-  if (header(res.headers, 'sec-websocket-extensions') !== undefined) {
+  if (!extensionsOffered && header(res.headers, 'sec-websocket-extensions') !== undefined) {
     throw fail('ERR_WS_BAD_EXTENSION', 'server selected an extension the client did not offer');
   }
   const selected = header(res.headers, 'sec-websocket-protocol')?.trim();
