@@ -1,0 +1,284 @@
+/**
+ * The import graph of a package as it will be exported: which workspace modules it reaches
+ * (only those, not whole packages), how each import of a workspace package is rewritten, and
+ * which npm packages every file imports.
+ *
+ * An import from a workspace package's entry point (`import { serve, type Logger } from
+ * 'common'`) is split into imports from the modules that declare the names
+ * (`import { serve } from '#lib/common/lifecycle.ts'`, `import type { Logger } from
+ * '#lib/common/logger.ts'`); `import type` stays a type import. A namespace import, a side-effect
+ * import, `export *`, `import()` or `import('…')` in a type cannot be split: the module they name
+ * is inlined as it is (a re-export-only index included). Inlined modules are analysed the same
+ * way, transitively.
+ */
+import { sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import ts from 'typescript';
+import { DeclarationResolver, type Declaration } from './declaring-module.ts';
+import { WorkspaceError } from './errors.ts';
+import { inlinedSpecifier } from './layout.ts';
+import { classifySpecifier, createAnalysisProgram } from './program.ts';
+import {
+  exportBindings,
+  importBindings,
+  isRequireResolve,
+  renderExports,
+  renderImports,
+  type Binding,
+} from './bindings.ts';
+import { owningPackage, type Workspace, type WorkspacePackage } from './workspace.ts';
+
+/** Replace `text` between `start` and `end` (offsets in the original file). */
+export interface TextEdit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** One import of a file: another module (absolute path) or an npm package. */
+export type Edge = ({ file: string } | { npm: string }) & { typeOnly: boolean };
+
+/** The result of {@link analyze}. */
+export interface Analysis {
+  /** Workspace modules to inline, by absolute path, with their package. */
+  inlined: Map<string, WorkspacePackage>;
+  /** Edits to apply to own and inlined files before writing them, by absolute path. */
+  edits: Map<string, TextEdit[]>;
+  /** Every analysed file's imports. */
+  edges: Map<string, Edge[]>;
+  /** Non-TS files that inlined modules open with `new URL('…', import.meta.url)`. */
+  assets: Map<string, WorkspacePackage>;
+}
+
+/**
+ * Analyses `pkg`: `roots` are its own TypeScript files (all copied as they are, but for
+ * rewritten imports). `extraRoots(p)` names files of a workspace package `p` to inline as soon
+ * as the package is reached at all (its CLI scripts, say).
+ *
+ * @throws {WorkspaceError} `ERR_UNRESOLVED_IMPORT` for an import that names a missing file or a
+ *   name a workspace module does not export.
+ */
+export function analyze(
+  ws: Workspace,
+  pkg: WorkspacePackage,
+  roots: readonly string[],
+  extraRoots: (reached: WorkspacePackage) => string[],
+): Analysis {
+  const candidates = [...ws.packages.values()].flatMap((p) => (p === pkg ? [] : extraRoots(p)));
+  const program = createAnalysisProgram(ws, [...roots, ...candidates]);
+  const isOwn = (file: string): boolean => file.startsWith(pkg.dir + sep);
+  const inlinable = (file: string): boolean =>
+    !isOwn(file) && owningPackage(ws, file) !== undefined;
+  const resolver = new DeclarationResolver(program, inlinable);
+  const result: Analysis = {
+    inlined: new Map(),
+    edits: new Map(),
+    edges: new Map(),
+    assets: new Map(),
+  };
+  const queue: string[] = [...roots];
+  const reached = new Set<WorkspacePackage>();
+
+  const include = (file: string): WorkspacePackage => {
+    const owner = owningPackage(ws, file)!;
+    if (!result.inlined.has(file)) {
+      result.inlined.set(file, owner);
+      queue.push(file);
+      if (!reached.has(owner)) {
+        reached.add(owner);
+        for (const extra of extraRoots(owner)) include(extra);
+      }
+    }
+    return owner;
+  };
+
+  for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
+    const source = program.getSourceFile(file);
+    if (source === undefined) throw new WorkspaceError('ERR_WORKSPACE', `cannot read ${file}`);
+    new FileAnalysis(ws, source, isOwn(file) ? undefined : result.inlined.get(file), {
+      resolver,
+      isOwn,
+      include,
+      result,
+    }).run();
+  }
+  return result;
+}
+
+interface Context {
+  resolver: DeclarationResolver;
+  isOwn: (file: string) => boolean;
+  include: (file: string) => WorkspacePackage;
+  result: Analysis;
+}
+
+/** The analysis of one file: its edges, and edits for its workspace imports. */
+class FileAnalysis {
+  readonly #edges: Edge[] = [];
+  readonly #edits: TextEdit[] = [];
+
+  constructor(
+    readonly ws: Workspace,
+    readonly source: ts.SourceFile,
+    /** The file's workspace package when it is an inlined module; undefined for an own file. */
+    readonly owner: WorkspacePackage | undefined,
+    readonly ctx: Context,
+  ) {}
+
+  run(): void {
+    for (const statement of this.source.statements) {
+      if (ts.isImportDeclaration(statement)) this.#declaration(statement);
+      else if (ts.isExportDeclaration(statement) && statement.moduleSpecifier !== undefined) {
+        this.#declaration(statement);
+      }
+    }
+    this.#walk(this.source);
+    this.ctx.result.edges.set(this.source.fileName, this.#edges);
+    if (this.#edits.length > 0) this.ctx.result.edits.set(this.source.fileName, this.#edits);
+  }
+
+  /** `import()` calls, `import('…')` types, `require.resolve('…')`, `new URL('…', import.meta.url)`. */
+  #walk(node: ts.Node): void {
+    if (ts.isCallExpression(node) && node.arguments[0] && ts.isStringLiteral(node.arguments[0])) {
+      const [literal] = node.arguments as unknown as [ts.StringLiteral];
+      if (node.expression.kind === ts.SyntaxKind.ImportKeyword) this.#whole(literal, false);
+      else if (isRequireResolve(node.expression)) this.#whole(literal, false);
+    } else if (
+      ts.isImportTypeNode(node) &&
+      ts.isLiteralTypeNode(node.argument) &&
+      ts.isStringLiteral(node.argument.literal)
+    ) {
+      this.#whole(node.argument.literal, true);
+    } else if (ts.isNewExpression(node) && this.owner !== undefined) {
+      this.#asset(node);
+    }
+    ts.forEachChild(node, (child) => this.#walk(child));
+  }
+
+  /** What `literal` names; throws for a file that does not exist. */
+  #target(literal: ts.StringLiteral): ReturnType<typeof classifySpecifier> {
+    let target;
+    try {
+      target = classifySpecifier(this.ws, literal.text, this.source.fileName);
+    } catch (err) {
+      throw new WorkspaceError(
+        'ERR_UNRESOLVED_IMPORT',
+        `${this.#where(literal)}: ${(err as Error).message}`,
+      );
+    }
+    if (target.kind === 'unresolved') {
+      throw new WorkspaceError(
+        'ERR_UNRESOLVED_IMPORT',
+        `${this.#where(literal)}: cannot resolve '${literal.text}'`,
+      );
+    }
+    return target;
+  }
+
+  /** A module used as a whole: an npm package, an own file, or a workspace module inlined as is. */
+  #whole(literal: ts.StringLiteral, typeOnly: boolean): void {
+    const target = this.#target(literal);
+    if (target.kind === 'npm') this.#edges.push({ npm: target.name, typeOnly });
+    if (target.kind !== 'file') return;
+    this.#edges.push({ file: target.file, typeOnly });
+    if (this.ctx.isOwn(target.file)) return;
+    const pkg = this.ctx.include(target.file);
+    this.#respecify(literal, { pkg, file: target.file });
+  }
+
+  #declaration(statement: ts.ImportDeclaration | ts.ExportDeclaration): void {
+    const literal = statement.moduleSpecifier as ts.StringLiteral;
+    const bindings = ts.isImportDeclaration(statement)
+      ? importBindings(statement)
+      : exportBindings(statement);
+    const typeOnly =
+      bindings !== undefined && bindings.length > 0 && bindings.every((b) => b.typeOnly);
+    const target = this.#target(literal);
+    if (target.kind === 'npm') this.#edges.push({ npm: target.name, typeOnly });
+    if (target.kind !== 'file') return;
+    if (this.ctx.isOwn(target.file) || bindings === undefined || bindings.length === 0) {
+      this.#whole(literal, typeOnly);
+      return;
+    }
+    const module = this.ctx.resolver.moduleOf(literal);
+    const groups = new Map<string, { declaration: Declaration; bindings: Binding[] }>();
+    for (const binding of bindings) {
+      const declaration =
+        module === undefined ? undefined : this.ctx.resolver.resolve(module, binding.imported);
+      if (declaration === undefined) {
+        throw new WorkspaceError(
+          'ERR_UNRESOLVED_IMPORT',
+          `${this.#where(literal)}: '${literal.text}' does not export ${binding.imported}`,
+        );
+      }
+      const key = `${declaration.kind}:${declaration.file}`;
+      const group = groups.get(key) ?? { declaration, bindings: [] };
+      group.bindings.push(
+        declaration.kind === 'export' ? { ...binding, imported: declaration.exportName } : binding,
+      );
+      groups.set(key, group);
+    }
+    const [only] = groups.values();
+    if (
+      groups.size === 1 &&
+      only!.declaration.kind === 'export' &&
+      only!.declaration.file === target.file
+    ) {
+      this.#whole(literal, typeOnly); // already the declaring module: only the specifier may change
+      return;
+    }
+    const ordered = [...groups.values()].map(({ declaration, bindings: group }) => {
+      const pkg = this.ctx.include(declaration.file);
+      this.#edges.push({ file: declaration.file, typeOnly: group.every((b) => b.typeOnly) });
+      return {
+        declaration,
+        bindings: group,
+        specifier: this.#specifier({ pkg, file: declaration.file }),
+      };
+    });
+    ordered.sort((a, b) => a.specifier.localeCompare(b.specifier));
+    const render = ts.isImportDeclaration(statement) ? renderImports : renderExports;
+    this.#edits.push({
+      start: statement.getStart(this.source),
+      end: statement.end,
+      text: ordered
+        .map((g) => render(g.specifier, g.bindings, g.declaration.kind === 'namespace'))
+        .join('\n'),
+    });
+  }
+
+  /** The specifier this file uses for an inlined module. */
+  #specifier(target: { pkg: WorkspacePackage; file: string }): string {
+    const importer =
+      this.owner === undefined ? undefined : { pkg: this.owner, file: this.source.fileName };
+    return inlinedSpecifier(target, importer);
+  }
+
+  /** Rewrites `literal` to the inlined module's specifier, unless it already is one. */
+  #respecify(literal: ts.StringLiteral, target: { pkg: WorkspacePackage; file: string }): void {
+    const relative = literal.text.startsWith('.');
+    if (relative && this.owner === target.pkg) return; // a module of the same package, unchanged
+    this.#edits.push({
+      start: literal.getStart(this.source),
+      end: literal.end,
+      text: `'${this.#specifier(target)}'`,
+    });
+  }
+
+  /** `new URL('./page.html', import.meta.url)` in an inlined module: copy the file along. */
+  #asset(node: ts.NewExpression): void {
+    const [path, base] = node.arguments ?? [];
+    if (!ts.isIdentifier(node.expression) || node.expression.text !== 'URL') return;
+    if (path === undefined || !ts.isStringLiteral(path) || base === undefined) return;
+    if (base.getText(this.source) !== 'import.meta.url') return;
+    const file = fileURLToPath(new URL(path.text, pathToFileURL(this.source.fileName)));
+    if (this.owner !== undefined && file.startsWith(this.owner.dir + sep) && !file.endsWith('/')) {
+      this.ctx.result.assets.set(file, this.owner);
+    }
+  }
+
+  #where(node: ts.Node): string {
+    const { line } = this.source.getLineAndCharacterOfPosition(node.getStart(this.source));
+    return `${this.source.fileName.slice(this.ws.root.length + 1)}:${line + 1}`;
+  }
+}
