@@ -14,6 +14,7 @@ import type { LoadReport, LoadSample } from './load.ts';
 export type ChartSpec =
   { name: string; line: LineChartOptions } | { name: string; bar: BarChartOptions };
 
+/** `--json` and `--out` of a command. */
 export interface OutputOptions {
   json: boolean;
   /** Directory for SVG charts; undefined: none written. */

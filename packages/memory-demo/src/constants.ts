@@ -43,6 +43,7 @@ export const SNAPSHOT_SUFFIX = '.heapsnapshot';
  * Few, large items keep the forced GCs and the snapshots fast.
  */
 export const LEAK_ITEMS_PER_ITERATION = 200;
+/** Characters (one byte each) of a leak item's payload string. */
 export const LEAK_PAYLOAD_CHARS = 1024;
 
 /** The fixed `module-array` case keeps the last this many records (a ring), not all of them. */

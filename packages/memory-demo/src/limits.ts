@@ -9,6 +9,7 @@ const KiB = 1024;
 const MiB = 1024 * KiB;
 const GiB = 1024 * MiB;
 
+/** The table: key = option name, with default, bounds, unit, help and flag. */
 export const LIMITS = {
   // Experiments (children)
   childTimeout: {
@@ -202,6 +203,7 @@ export const LIMITS = {
   },
 } as const satisfies LimitTable;
 
+/** A limit's option name. */
 export type LimitName = keyof typeof LIMITS;
 
 /** The sub-table of the named limits (a command's flags), in the given order. */

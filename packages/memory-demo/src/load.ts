@@ -38,6 +38,7 @@ export interface LoadSample {
   metrics: MetricsReport;
 }
 
+/** The `load` command's report (`--json`). */
 export interface LoadReport {
   demo: 'load';
   url: string;
@@ -82,6 +83,13 @@ export async function fetchMetrics(url: string, timeoutMs: number): Promise<Metr
   return JSON.parse(body.toString('utf8')) as MetricsReport;
 }
 
+/**
+ * Runs the load: `concurrency` request loops until `duration` ms, `maxRequests` or the
+ * signal, and a `/metrics` poller every `pollInterval` ms.
+ *
+ * @throws the first `/metrics` request's error (`ECONNREFUSED` …: no server there) or
+ *   {@link LoadError} `ERR_METRICS_STATUS`; later request failures are counted, not thrown.
+ */
 export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
   const started = performance.now();
   const elapsed = (): number => performance.now() - started;

@@ -26,6 +26,7 @@ export interface MetricsReport {
   uptimeMs: number;
 }
 
+/** `process.memoryUsage()` now, with the RSS − heap gap. */
 export function processMemory(): ProcessMemory {
   const m = process.memoryUsage();
   return {

@@ -91,6 +91,7 @@ export interface PauseSummary {
   maxPauseMs: number;
 }
 
+/** Count, total and largest of `pauses` (ms), rounded to 0.01 ms. */
 export function summarizePauses(pauses: readonly number[]): PauseSummary {
   let total = 0;
   let max = 0;

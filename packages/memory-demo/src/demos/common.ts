@@ -33,6 +33,7 @@ export function childOptions(opts: DemoOptions, cwd: string) {
   };
 }
 
+/** A child outcome's exit status or signal. */
 export function exitOf(outcome: ChildOutcome): ChildExit {
   return { code: outcome.code, signal: outcome.signal };
 }

@@ -22,6 +22,7 @@ import type { LineChartOptions } from 'common/chart';
 /** Heap size of the old space must hold every kept object of the long-lived pattern. */
 const GC_CHILD_HEAP = '--max-old-space-size=1024';
 
+/** One allocation pattern, seen by `--trace-gc` and by a `PerformanceObserver`. */
 export interface GcPatternReport {
   pattern: GcPattern;
   objects: number;
@@ -37,6 +38,7 @@ export interface GcPatternReport {
   timeline: { t: number; heapMiB: number; generation: Generation }[];
 }
 
+/** The `gc` demo's report (`--json`). */
 export interface GcReport {
   demo: 'gc';
   node: string;
@@ -45,6 +47,13 @@ export interface GcReport {
   patterns: GcPatternReport[];
 }
 
+/**
+ * Runs both patterns, each in a child with `--expose-gc --trace-gc` (and
+ * `--max-semi-space-size` when `semiSpace` is given, bytes).
+ *
+ * @throws {ChildProcessError} `ERR_CHILD_FAILED` when a child reports nothing, or the runner's
+ *   `ERR_CHILD_TIMEOUT` / `ERR_CHILD_ABORTED`.
+ */
 export async function runGcDemo(
   opts: DemoOptions & { objects: number; semiSpace: number | undefined },
 ): Promise<GcReport> {
@@ -107,6 +116,7 @@ export async function runGcDemo(
   });
 }
 
+/** The `gc` demo as text tables. */
 export function formatGc(r: GcReport): string {
   const out: string[] = [];
   const ms = (s: PauseSummary) =>

@@ -6,6 +6,7 @@ export interface DemoInfo {
   summary: string;
 }
 
+/** Every command of the CLI, in the book's order. */
 export const DEMOS: readonly DemoInfo[] = [
   {
     name: 'usage',

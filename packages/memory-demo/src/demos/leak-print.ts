@@ -43,6 +43,7 @@ export function sparkScale(cases: readonly LeakCaseReport[], threshold: number):
   return Math.max(threshold * iterations, ...cases.map((c) => Math.max(...growth(c))));
 }
 
+/** Columns of the `leak` table. */
 export const LEAK_COLUMNS = [
   { header: 'case' },
   { header: 'variant' },
@@ -55,6 +56,7 @@ export const LEAK_COLUMNS = [
   { header: 'growing' },
 ];
 
+/** The `leak` demo as a table plus the retainer path of each leak. */
 export function formatLeak(r: LeakReport): string {
   const out = [
     `${r.cases[0]?.iterations ?? 0} iterations per case, each followed by a full GC; leaking = the`,

@@ -64,6 +64,7 @@ export interface LeakCaseReport {
   samples: LeakSample[];
 }
 
+/** The `leak` demo's report (`--json`): the issue's shape plus detail. */
 export interface LeakReport {
   demo: 'leak';
   node: string;
@@ -74,6 +75,7 @@ export interface LeakReport {
   cases: LeakCaseReport[];
 }
 
+/** Options of {@link runLeakDemo}; counts are iterations, sizes bytes. */
 export interface LeakDemoOptions extends DemoOptions {
   cases?: readonly LeakCaseName[] | undefined;
   variants?: readonly LeakVariant[] | undefined;
@@ -88,6 +90,13 @@ export interface LeakDemoOptions extends DemoOptions {
   onCase?: ((report: LeakCaseReport) => void) | undefined;
 }
 
+/**
+ * Runs every case and variant (or those given), one child each, one after the other, and
+ * fits, diffs and judges each.
+ *
+ * @throws {ChildProcessError} `ERR_CHILD_FAILED`, `ERR_CHILD_TIMEOUT`, `ERR_CHILD_ABORTED`.
+ * @throws {HeapSnapshotError} `ERR_SNAPSHOT_TOO_LARGE` when a snapshot exceeds `maxSnapshotSize`.
+ */
 export async function runLeakDemo(opts: LeakDemoOptions): Promise<LeakReport> {
   const cases: LeakCaseReport[] = [];
   for (const name of opts.cases ?? LEAK_CASES) {

@@ -23,6 +23,7 @@ const STEPS_PER_LIMIT = 8;
 /** Buffers are allocated 16 at a time per `bufferTotal` … at least 1 MiB each. */
 const BUFFER_STEPS = 16;
 
+/** The `limit` demo's report (`--json`). */
 export interface LimitReport {
   demo: 'limit';
   node: string;
@@ -51,6 +52,12 @@ export interface LimitReport {
   };
 }
 
+/**
+ * Runs the arrays child (it is expected to die of the heap limit) and the Buffers child,
+ * both with `--max-old-space-size` = `heapLimit`; `bufferTotal` bytes of Buffers.
+ *
+ * @throws {ChildProcessError} `ERR_CHILD_TIMEOUT`, `ERR_CHILD_ABORTED`.
+ */
 export async function runLimitDemo(
   opts: DemoOptions & { heapLimit: number; bufferTotal: number },
 ): Promise<LimitReport> {
@@ -100,6 +107,7 @@ function exitText(exit: ChildExit): string {
   return exit.signal === null ? `exit ${exit.code}` : `killed by ${exit.signal}`;
 }
 
+/** The `limit` demo as text tables. */
 export function formatLimit(r: LimitReport): string {
   const out: string[] = [];
   const cols = [

@@ -11,6 +11,7 @@ import { formatTable } from '../render/table.ts';
 import { childOptions, type DemoOptions } from './common.ts';
 import type { BarChartOptions } from 'common/chart';
 
+/** A step with its measured verdict. */
 export interface ScopeStepReport extends ScopeStep {
   /** heapUsed minus the baseline's, bytes. */
   delta: number;
@@ -18,6 +19,7 @@ export interface ScopeStepReport extends ScopeStep {
   retained: boolean;
 }
 
+/** The `scope` demo's report (`--json`). */
 export interface ScopeReport {
   demo: 'scope';
   node: string;
@@ -26,6 +28,11 @@ export interface ScopeReport {
   steps: ScopeStepReport[];
 }
 
+/**
+ * Runs the steps in one child with `--expose-gc`; `bytes` is the array size.
+ *
+ * @throws {ChildProcessError} `ERR_CHILD_FAILED`, `ERR_CHILD_TIMEOUT`, `ERR_CHILD_ABORTED`.
+ */
 export async function runScopeDemo(opts: DemoOptions & { bytes: number }): Promise<ScopeReport> {
   return withTempDir(async (dir) => {
     const outcome = await runChild({
@@ -59,6 +66,7 @@ export async function runScopeDemo(opts: DemoOptions & { bytes: number }): Promi
   });
 }
 
+/** The `scope` demo as a text table. */
 export function formatScope(r: ScopeReport): string {
   return [
     `One ${formatBytes(r.bytes)} array per step; heapUsed after a forced full GC:`,
@@ -83,6 +91,7 @@ export function formatScope(r: ScopeReport): string {
   ].join('\n');
 }
 
+/** heapUsed above the baseline per step, as bars. */
 export function scopeChart(r: ScopeReport): BarChartOptions {
   return {
     title: `heapUsed above baseline after each step, ${formatBytes(r.bytes)} array (Node ${r.node})`,

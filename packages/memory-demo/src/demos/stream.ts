@@ -30,6 +30,7 @@ const SAMPLE_MS = 20;
 /** The source file is written in chunks of this size, bytes. */
 const WRITE_CHUNK = 1024 * 1024;
 
+/** One copy mode's outcome and memory. */
 export interface StreamModeReport {
   mode: CopyMode;
   exit: ChildExit;
@@ -48,6 +49,7 @@ export interface StreamModeReport {
   samples: StreamSample[];
 }
 
+/** The `stream` demo's report (`--json`). */
 export interface StreamReport {
   demo: 'stream';
   node: string;
@@ -74,6 +76,12 @@ async function sha256(path: string, signal?: AbortSignal): Promise<string> {
   return hash.digest('hex');
 }
 
+/**
+ * Writes a `fileSize`-byte source file in a temporary directory, copies it three ways in
+ * children with `--max-old-space-size` = `heapLimit`, and checks each finished copy (SHA-256).
+ *
+ * @throws {ChildProcessError} `ERR_CHILD_TIMEOUT`, `ERR_CHILD_ABORTED`.
+ */
 export async function runStreamDemo(
   opts: DemoOptions & { heapLimit: number; fileSize: number },
 ): Promise<StreamReport> {
@@ -125,6 +133,7 @@ export async function runStreamDemo(
   });
 }
 
+/** The `stream` demo as a text table. */
 export function formatStream(r: StreamReport): string {
   return [
     `Copying a ${formatBytes(r.fileSize)} file in children with ${maxOldSpaceFlag(r.heapLimit)}:`,

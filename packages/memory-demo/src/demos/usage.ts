@@ -23,6 +23,7 @@ export interface UsageRun {
   heapSpaces: HeapSpace[];
 }
 
+/** The `usage` demo's report (`--json`). */
 export interface UsageReport {
   demo: 'usage';
   node: string;
@@ -40,6 +41,11 @@ export const MEMORY_USAGE_FIELDS: Record<keyof MemorySample, string> = {
   arrayBuffers: 'the ArrayBuffer and Buffer part of external (counted in external too)',
 };
 
+/**
+ * Reads memory in two children: Node's default heap limit, and `heapLimit` bytes.
+ *
+ * @throws {ChildProcessError} `ERR_CHILD_FAILED`, `ERR_CHILD_TIMEOUT`, `ERR_CHILD_ABORTED`.
+ */
 export async function runUsageDemo(
   opts: DemoOptions & { heapLimit: number },
 ): Promise<UsageReport> {
@@ -75,6 +81,7 @@ export async function runUsageDemo(
   });
 }
 
+/** The `usage` demo as text tables with one line of meaning per field. */
 export function formatUsage(report: UsageReport): string {
   const run = report.runs.at(-1)!;
   const out: string[] = [];

@@ -10,9 +10,12 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { forceGc } from './heap.ts';
 
+/** The two allocation patterns, in the order they run. */
 export const GC_PATTERNS = ['short-lived', 'long-lived'] as const;
+/** One of {@link GC_PATTERNS}. */
 export type GcPattern = (typeof GC_PATTERNS)[number];
 
+/** Parameters from the parent. */
 export interface GcParams {
   pattern: GcPattern;
   objects: number;
@@ -28,6 +31,7 @@ export interface ObservedGc {
   durationMs: number;
 }
 
+/** What the child reports. */
 export interface GcResult {
   pattern: GcPattern;
   objects: number;
@@ -70,6 +74,7 @@ function longLived(n: number): number {
   return kept.length;
 }
 
+/** Runs one pattern between two forced GCs. */
 export async function run(params: GcParams): Promise<GcResult> {
   const entries: PerformanceEntry[] = [];
   const observer = new PerformanceObserver((list) => entries.push(...list.getEntries()));

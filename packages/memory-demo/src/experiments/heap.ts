@@ -21,6 +21,7 @@ export interface MemorySample {
   arrayBuffers: number;
 }
 
+/** `process.memoryUsage()` now, the five fields only. */
 export function memorySample(): MemorySample {
   const { rss, heapTotal, heapUsed, external, arrayBuffers } = process.memoryUsage();
   return { rss, heapTotal, heapUsed, external, arrayBuffers };

@@ -17,8 +17,11 @@ import { BoundedQueue, UnboundedQueue, type WorkQueue } from '../queue.ts';
 
 /** The three leak cases of §5.4. */
 export const LEAK_CASES = ['module-array', 'unbounded-cache', 'slow-queue'] as const;
+/** One of {@link LEAK_CASES}. */
 export type LeakCaseName = (typeof LEAK_CASES)[number];
+/** Each case has the leak and its fix. */
 export const LEAK_VARIANTS = ['leak', 'fixed'] as const;
+/** One of {@link LEAK_VARIANTS}. */
 export type LeakVariant = (typeof LEAK_VARIANTS)[number];
 
 /** One case, ready to run iteration after iteration. */

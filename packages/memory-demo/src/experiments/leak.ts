@@ -10,6 +10,7 @@ import type { Channel } from '../child/protocol.ts';
 import { forceGc, memorySample } from './heap.ts';
 import { leakSubject, type LeakCaseName, type LeakVariant } from './leak-subjects.ts';
 
+/** Parameters from the parent. */
 export interface LeakParams {
   case: LeakCaseName;
   variant: LeakVariant;
@@ -33,12 +34,14 @@ export interface LeakSample {
   held: number;
 }
 
+/** What the child reports. */
 export interface LeakResult {
   samples: LeakSample[];
   /** Paths of snapshots 1, 2, 3 (empty without `snapshotDir`). */
   snapshots: string[];
 }
 
+/** Warm-up, snapshot 1, measured iterations, snapshot 2, further iterations, snapshot 3. */
 export async function run(params: LeakParams, channel: Channel): Promise<LeakResult> {
   const subject = leakSubject(params.case, params.variant);
   let iteration = 0;

@@ -6,11 +6,13 @@ import type { Channel } from '../child/protocol.ts';
 import { memorySample } from './heap.ts';
 import type { LimitSample } from './limit-heap.ts';
 
+/** Parameters from the parent: total and per-Buffer bytes. */
 export interface LimitBuffersParams {
   totalBytes: number;
   stepBytes: number;
 }
 
+/** Allocates and fills Buffers up to `totalBytes`, sampling memory after each. */
 export async function run(
   params: LimitBuffersParams,
   channel: Channel,

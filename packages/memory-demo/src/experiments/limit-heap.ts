@@ -6,6 +6,7 @@
 import type { Channel } from '../child/protocol.ts';
 import { memorySample, type MemorySample } from './heap.ts';
 
+/** Parameters from the parent. */
 export interface LimitHeapParams {
   /** Bytes per array: `stepBytes / 8` elements, 8 bytes each (a FixedArray of small integers). */
   stepBytes: number;
@@ -20,6 +21,7 @@ export interface LimitSample extends MemorySample {
   allocated: number;
 }
 
+/** Allocates until V8 aborts the process (or `maxSteps`, never reached under a heap limit). */
 export async function run(params: LimitHeapParams, channel: Channel): Promise<{ steps: number }> {
   const total: number[][] = [];
   const elements = Math.floor(params.stepBytes / 8);

@@ -6,6 +6,7 @@
 import type { Channel } from '../child/protocol.ts';
 import { forceGc } from './heap.ts';
 
+/** Parameters from the parent. */
 export interface ScopeParams {
   /** Size of the array each step allocates, bytes (8 per element). */
   bytes: number;
@@ -22,6 +23,7 @@ export interface ScopeStep {
 
 type Global = typeof globalThis & { big?: number[] };
 
+/** Runs the steps in order; each step is also sent as a sample. */
 export async function run(params: ScopeParams, channel: Channel): Promise<{ steps: ScopeStep[] }> {
   const elements = Math.floor(params.bytes / 8);
   const alloc = (): number[] => new Array<number>(elements).fill(0);

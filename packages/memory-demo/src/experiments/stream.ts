@@ -10,9 +10,12 @@ import { pipeline } from 'node:stream/promises';
 import type { Channel } from '../child/protocol.ts';
 import { memorySample, type MemorySample } from './heap.ts';
 
+/** The three ways to copy, in the order they run. */
 export const COPY_MODES = ['readFile-string', 'readFile-buffer', 'stream'] as const;
+/** One of {@link COPY_MODES}. */
 export type CopyMode = (typeof COPY_MODES)[number];
 
+/** Parameters from the parent. */
 export interface StreamParams {
   mode: CopyMode;
   source: string;
@@ -21,11 +24,13 @@ export interface StreamParams {
   sampleMs: number;
 }
 
+/** A memory sample during the copy, bytes. */
 export interface StreamSample extends MemorySample {
   /** ms since the copy started. */
   t: number;
 }
 
+/** What the child reports when the copy finished. */
 export interface StreamResult {
   durationMs: number;
 }
@@ -44,6 +49,7 @@ async function copy(mode: CopyMode, source: string, destination: string): Promis
   }
 }
 
+/** Copies `source` to `destination` one way, sampling memory every `sampleMs`. */
 export async function run(params: StreamParams, channel: Channel): Promise<StreamResult> {
   const t0 = performance.now();
   const sample = (): void =>

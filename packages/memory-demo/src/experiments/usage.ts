@@ -15,6 +15,7 @@ export interface HeapSpace {
   physical: number;
 }
 
+/** What the child reports (bytes). */
 export interface UsageResult {
   memoryUsage: MemorySample;
   os: { totalmem: number; freemem: number };
@@ -25,6 +26,7 @@ export interface UsageResult {
   execArgv: string[];
 }
 
+/** Reads everything at once, in the child. */
 export async function run(): Promise<UsageResult> {
   return {
     memoryUsage: memorySample(),
