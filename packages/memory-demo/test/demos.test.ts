@@ -87,7 +87,7 @@ describe('scope', () => {
 
 describe('stream', () => {
   it('readFile to a string dies of the heap limit where streams (and a Buffer) copy the file', async () => {
-    const r = await runStreamDemo({ heapLimit: 32 * MiB, fileSize: 80 * MiB });
+    const r = await runStreamDemo({ heapLimit: 32 * MiB, fileSize: 128 * MiB });
     const mode = (m: string) => r.modes.find((x) => x.mode === m)!;
     expect(mode('readFile-string')).toMatchObject({
       completed: false,
@@ -101,8 +101,9 @@ describe('stream', () => {
       copyVerified: true,
       outOfMemory: false,
     });
-    // The Buffer copy held the whole file off-heap; the stream never did.
-    expect(mode('readFile-buffer').peakExternal).toBeGreaterThanOrEqual(80 * MiB);
-    expect(mode('stream').peakExternal).toBeLessThan(80 * MiB);
+    // The Buffer copy held the whole file off-heap; the stream never did (its used chunks wait
+    // for a GC, which V8 starts after 64 MiB of new external memory at the latest).
+    expect(mode('readFile-buffer').peakExternal).toBeGreaterThanOrEqual(128 * MiB);
+    expect(mode('stream').peakExternal).toBeLessThan(128 * MiB);
   });
 });

@@ -16,7 +16,7 @@ beforeAll(async () => {
     maxSnapshotSize: LIMITS.maxSnapshotSize.default,
     snapshotVariants: ['leak'], // the where-analysis is asserted on leaks; fixed runs are faster without
   });
-}, 240_000);
+});
 
 const get = (name: string, variant: string) =>
   report.cases.find((c) => c.name === name && c.variant === variant)!;
