@@ -53,7 +53,10 @@ export interface Analysis {
 /**
  * Analyses `pkg`: `roots` are its own TypeScript files (all copied as they are, but for
  * rewritten imports). `extraRoots(p)` names files of a workspace package `p` to inline as soon
- * as the package is reached at all (its CLI scripts, say).
+ * as the package is reached at all (its CLI scripts, say). `docs` are code snippets (virtual
+ * files under the package's folder, path → text): their imports are rewritten once the code is
+ * analysed, where they name modules that are inlined anyway; nothing is inlined for them, and an
+ * import that does not resolve is left as it is.
  *
  * @throws {WorkspaceError} `ERR_UNRESOLVED_IMPORT` for an import that names a missing file or a
  *   name a workspace module does not export.
@@ -63,9 +66,10 @@ export function analyze(
   pkg: WorkspacePackage,
   roots: readonly string[],
   extraRoots: (reached: WorkspacePackage) => string[],
+  docs: ReadonlyMap<string, string> = new Map(),
 ): Analysis {
   const candidates = [...ws.packages.values()].flatMap((p) => (p === pkg ? [] : extraRoots(p)));
-  const program = createAnalysisProgram(ws, [...roots, ...candidates]);
+  const program = createAnalysisProgram(ws, [...roots, ...candidates], docs);
   const isOwn = (file: string): boolean => file.startsWith(pkg.dir + sep);
   const inlinable = (file: string): boolean =>
     !isOwn(file) && owningPackage(ws, file) !== undefined;
@@ -100,6 +104,22 @@ export function analyze(
       isOwn,
       include,
       result,
+      docs: false,
+    }).run();
+  }
+  const inlined = (file: string): WorkspacePackage => {
+    const owner = result.inlined.get(file);
+    if (owner === undefined) throw new WorkspaceError('ERR_UNRESOLVED_IMPORT', 'not inlined');
+    return owner;
+  };
+  for (const file of docs.keys()) {
+    const source = program.getSourceFile(file)!;
+    new FileAnalysis(ws, source, undefined, {
+      resolver,
+      isOwn,
+      include: inlined,
+      result,
+      docs: true,
     }).run();
   }
   return result;
@@ -108,8 +128,11 @@ export function analyze(
 interface Context {
   resolver: DeclarationResolver;
   isOwn: (file: string) => boolean;
+  /** Marks a workspace module as inlined (code), or returns its package if it is (docs). */
   include: (file: string) => WorkspacePackage;
   result: Analysis;
+  /** A snippet: unresolved imports are left alone, and its imports are no dependencies. */
+  docs: boolean;
 }
 
 /** The analysis of one file: its edges, and edits for its workspace imports. */
@@ -127,10 +150,19 @@ class FileAnalysis {
 
   run(): void {
     for (const statement of this.source.statements) {
-      if (ts.isImportDeclaration(statement)) this.#declaration(statement);
-      else if (ts.isExportDeclaration(statement) && statement.moduleSpecifier !== undefined) {
+      const isDeclaration =
+        ts.isImportDeclaration(statement) ||
+        (ts.isExportDeclaration(statement) && statement.moduleSpecifier !== undefined);
+      if (!isDeclaration) continue;
+      try {
         this.#declaration(statement);
+      } catch (err) {
+        if (!this.ctx.docs || !(err instanceof WorkspaceError)) throw err;
       }
+    }
+    if (this.ctx.docs) {
+      if (this.#edits.length > 0) this.ctx.result.edits.set(this.source.fileName, this.#edits);
+      return;
     }
     this.#walk(this.source);
     this.ctx.result.edges.set(this.source.fileName, this.#edges);

@@ -24,7 +24,7 @@ import { applyEdits, GENERATED, gitOrigin, packageFiles } from './files.ts';
 import { inlinedPath, LIB_DIR } from './layout.ts';
 import { Lockfile, readBuildAllowlist, readOverrides } from './lockfile.ts';
 import { buildManifest, type DependencyUse } from './manifest.ts';
-import { rewriteReadme } from './readme.ts';
+import { replaceBlocks, rewriteReadme, typescriptBlocks } from './readme.ts';
 import { binTable, exportedScripts, libraryScripts, rootAliases } from './scripts.ts';
 import { isExportable, readWorkspace, type Workspace, type WorkspacePackage } from './workspace.ts';
 
@@ -97,7 +97,18 @@ export async function exportPackage(
   const pkg = checkExport(ws, name, target);
   const own = packageFiles(root, pkg.dir);
   const ownTs = own.filter((f) => f.endsWith('.ts')).map((f) => join(pkg.dir, f));
-  const analysis = analyze(ws, pkg, ownTs, (p) => libraryScripts(p).flatMap((s) => s.files));
+  const readmeText = own.includes('README.md')
+    ? readFileSync(join(pkg.dir, 'README.md'), 'utf8')
+    : undefined;
+  const blocks = readmeText === undefined ? [] : typescriptBlocks(readmeText);
+  const snippet = (i: number): string => join(pkg.dir, `README.md.snippet-${i}.ts`);
+  const analysis = analyze(
+    ws,
+    pkg,
+    ownTs,
+    (p) => libraryScripts(p).flatMap((s) => s.files),
+    new Map(blocks.map((b, i) => [snippet(i), b.code])),
+  );
   const reached = [...new Set(analysis.inlined.values())];
   const { scripts, carried, notes } = exportedScripts(ws, pkg, reached);
   const scriptFiles = reached.flatMap((p) => libraryScripts(p).flatMap((s) => s.files));
@@ -184,7 +195,7 @@ export async function exportPackage(
     const content = rootFile(ws, name);
     if (content !== undefined) generated.push([name, content]);
   }
-  if (own.includes('README.md')) {
+  if (readmeText !== undefined) {
     const facts = {
       name: pkg.name,
       relDir: pkg.relDir,
@@ -203,8 +214,9 @@ export async function exportPackage(
       })),
       ignored: ignore.outputs,
     };
+    const codes = blocks.map((b, i) => applyEdits(b.code, analysis.edits.get(snippet(i)) ?? []));
     const readme = rewriteReadme(
-      readFileSync(join(pkg.dir, 'README.md'), 'utf8'),
+      replaceBlocks(readmeText, blocks, codes),
       {
         root,
         dir: pkg.dir,

@@ -51,11 +51,24 @@ const OPTIONS: ts.CompilerOptions = {
 };
 
 /**
- * A program whose roots are `roots`; every file they import that is in the workspace (relative
- * or through a workspace package's `exports`) is loaded too, transitively.
+ * A program whose roots are `roots` and the `virtual` files (path → text, not on disk: README
+ * snippets); every file they import that is in the workspace (relative or through a workspace
+ * package's `exports`) is loaded too, transitively.
  */
-export function createAnalysisProgram(ws: Workspace, roots: readonly string[]): ts.Program {
+export function createAnalysisProgram(
+  ws: Workspace,
+  roots: readonly string[],
+  virtual: ReadonlyMap<string, string> = new Map(),
+): ts.Program {
   const host = ts.createCompilerHost(OPTIONS, true);
+  const { getSourceFile, fileExists, readFile } = host;
+  host.fileExists = (file) => virtual.has(file) || fileExists.call(host, file);
+  host.readFile = (file) => virtual.get(file) ?? readFile.call(host, file);
+  host.getSourceFile = (file, language, ...rest) => {
+    const text = virtual.get(file);
+    if (text === undefined) return getSourceFile.call(host, file, language, ...rest);
+    return ts.createSourceFile(file, text, language, true);
+  };
   host.resolveModuleNameLiterals = (literals, containingFile) =>
     literals.map((literal) => {
       let target: SpecifierTarget;
@@ -75,5 +88,5 @@ export function createAnalysisProgram(ws: Workspace, roots: readonly string[]): 
         },
       };
     });
-  return ts.createProgram({ rootNames: [...roots], options: OPTIONS, host });
+  return ts.createProgram({ rootNames: [...roots, ...virtual.keys()], options: OPTIONS, host });
 }

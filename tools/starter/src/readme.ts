@@ -135,3 +135,34 @@ export function rewriteReadme(
   else lines.splice(title + 1, 0, '', quote);
   return `${lines.join('\n')}\n\n${appendix.trim()}\n`;
 }
+
+/** A fenced TypeScript block of a README: its code and where the code lies in the text. */
+export interface CodeBlock {
+  start: number;
+  end: number;
+  code: string;
+}
+
+/** The ```ts / ```typescript blocks of `text`. */
+export function typescriptBlocks(text: string): CodeBlock[] {
+  const blocks: CodeBlock[] = [];
+  const fence = /^(```|~~~)(ts|typescript)[^\n]*\n([\s\S]*?)^\1[ \t]*$/gm;
+  for (const match of text.matchAll(fence)) {
+    const start = match.index + match[0].indexOf('\n') + 1;
+    blocks.push({ start, end: start + match[3]!.length, code: match[3]! });
+  }
+  return blocks;
+}
+
+/** `text` with each block's code replaced by `codes[i]`. */
+export function replaceBlocks(
+  text: string,
+  blocks: readonly CodeBlock[],
+  codes: readonly string[],
+): string {
+  let out = text;
+  for (let i = blocks.length - 1; i >= 0; i--) {
+    out = out.slice(0, blocks[i]!.start) + codes[i]! + out.slice(blocks[i]!.end);
+  }
+  return out;
+}

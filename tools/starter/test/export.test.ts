@@ -155,4 +155,16 @@ describe('README', () => {
     expect(readme).toContain('npm run certs -- --force');
     expect(readme).toContain('## Standalone project');
   });
+
+  it('rewrites the imports of TypeScript snippets to modules the project has, and only those', () => {
+    expect(read('README.md')).toContain(
+      [
+        "import { createLogger } from '#lib/lib/logger.ts';",
+        "import { serve } from '#lib/lib/serve.ts';",
+        "import { drawChart } from 'lib'; // not inlined: left as it was",
+        "import { missing } from 'lib';",
+        "import { helper } from 'app'; // the package itself (package.json exports)",
+      ].join('\n'),
+    );
+  });
 });

@@ -240,6 +240,13 @@ export function fixtureFiles(): Record<string, string> {
       'pnpm certs --force',
       '```',
       '',
+      '```ts',
+      "import { createLogger, serve } from 'lib';",
+      "import { drawChart } from 'lib'; // not inlined: left as it was",
+      "import { missing } from 'lib';",
+      "import { helper } from 'app'; // the package itself (package.json exports)",
+      '```',
+      '',
     ].join('\n'),
 
     'tools/tool/package.json': json({ name: 'tool', type: 'module', scripts: { start: 'x' } }),
