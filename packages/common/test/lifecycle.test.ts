@@ -105,3 +105,19 @@ describe('runMain (lifecycle) for client CLIs', () => {
     expect(result.stdout.endsWith('\n')).toBe(false);
   });
 });
+
+describe('startMain without a listening line', () => {
+  it('rejects after the timeout and kills the process it started', async () => {
+    const started = startMain(FIXTURE, ['--log-level', 'warn'], { timeoutMs: 1_500 });
+    await expect(started).rejects.toThrow(/timed out/);
+    // The fixture's pid is in none of its output (warn hides the listening line): find it by
+    // the command line instead.
+    const { execFileSync } = await import('node:child_process');
+    const out = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' });
+    const pid = out
+      .split('\n')
+      .filter((l) => l.includes('echo-main.ts') && l.includes('--log-level warn'))
+      .map((l) => Number(l.trim().split(/\s+/)[0]))[0];
+    expect(pid).toBeUndefined();
+  });
+});

@@ -86,7 +86,8 @@ export interface ListeningMain extends MainProcess {
 
 /**
  * {@link spawnMain} and wait for its one `listening` log line; `--port 0` is added unless
- * `args` has a `--port`. Rejects with the process's stderr if it exits first.
+ * `args` has a `--port`. Rejects with the process's stderr if it exits first, and kills it if
+ * the line does not come within `timeoutMs` (the line is logged at `info`).
  */
 export async function startMain(
   mainPath: string,
@@ -95,14 +96,23 @@ export async function startMain(
 ): Promise<ListeningMain> {
   const fullArgs = args.includes('--port') ? args : [...args, '--port', '0'];
   const proc = spawnMain(mainPath, fullArgs, opts);
-  const line = await Promise.race([
-    proc.stdout.waitFor((l) => parseListeningLine(l) !== undefined, opts.timeoutMs ?? 15_000),
-    proc.exited.then((code) => {
-      throw new Error(
-        `${mainPath} exited (${code}) before listening:\n${proc.stderr.text}\n${proc.stdout.text}`,
-      );
-    }),
-  ]);
+  let line: string;
+  try {
+    line = await Promise.race([
+      proc.stdout.waitFor((l) => parseListeningLine(l) !== undefined, opts.timeoutMs ?? 15_000),
+      proc.exited.then((code) => {
+        throw new Error(
+          `${mainPath} exited (${code}) before listening:\n${proc.stderr.text}\n${proc.stdout.text}`,
+        );
+      }),
+    ]);
+  } catch (err) {
+    // No listening line in time (a wrong flag, a --log-level above info): the caller gets no
+    // process to stop, so do not leave one running.
+    proc.child.kill('SIGKILL');
+    await withTimeout(proc.exited, DEFAULT_WAIT_MS, `${mainPath} to exit after SIGKILL`);
+    throw err;
+  }
   const { address } = parseListeningLine(line)!;
   const port = Number(/:(\d+)$/.exec(address)?.[1] ?? 0);
   return { ...proc, address, port };
