@@ -52,7 +52,13 @@ export function netlabParser(input: ReturnType<typeof prebuilt>): Record<string,
   return timed(input, (chunks) => {
     let messages = 0;
     const assembler = new MessageAssembler(
-      { onMessage: () => (messages += 1), onPing: () => {}, onPong: () => {}, onClose: () => {} },
+      {
+        onMessage: () => (messages += 1),
+        onPing: () => {},
+        onPong: () => {},
+        onClose: () => {},
+        onCompressedFrame: () => {},
+      },
       { maxPayload: 64 * 1024 * 1024 },
     );
     const decoder = new FrameDecoder(assembler, { role: 'server', maxPayload: 64 * 1024 * 1024 });

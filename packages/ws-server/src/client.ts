@@ -6,13 +6,24 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
 import { InvalidArgumentError, resolveLimits, type LimitOptions } from 'common';
+import { CloseCode, PERMESSAGE_DEFLATE } from './constants.ts';
+import {
+  resolveDeflateOptions,
+  type DeflateSettings,
+  type PerMessageDeflateOptions,
+} from './deflate/options.ts';
+import type { NegotiatedDeflate } from './deflate/per-message-deflate.ts';
 import { HandshakeError } from './errors.ts';
 import { CLIENT_LIMITS } from './limits.ts';
+import { formatExtension, parseExtensions } from './protocol/extensions.ts';
 import {
   clientRequestHeaders,
   createClientKey,
+  header,
   validateUpgradeResponse,
+  type UpgradeResponse,
 } from './protocol/handshake.ts';
+import { acceptDeflateResponse, deflateOffer } from './protocol/permessage-deflate.ts';
 import { WebSocket } from './websocket.ts';
 
 /**
@@ -30,6 +41,32 @@ export interface ConnectOptions extends LimitOptions<typeof CLIENT_LIMITS> {
   closeTimeout?: number | undefined;
   /** Extra request headers (e.g. `Origin`, `Authorization`). */
   headers?: Record<string, string>;
+  /**
+   * Offer permessage-deflate (RFC 7692): `true` for the defaults, an object to tune it
+   * (`required: true` closes with 1010 when the server declines). Default off.
+   */
+  perMessageDeflate?: boolean | PerMessageDeflateOptions;
+}
+
+/**
+ * The client's side of permessage-deflate: what the server's answer agreed to, or undefined.
+ *
+ * @throws {HandshakeError} `ERR_WS_BAD_EXTENSION` (101) for an answer the offer did not allow.
+ */
+function agreedDeflate(
+  res: UpgradeResponse,
+  settings: DeflateSettings | undefined,
+): NegotiatedDeflate | undefined {
+  if (settings === undefined) return undefined;
+  const value = header(res.headers, 'sec-websocket-extensions');
+  let params;
+  try {
+    params = acceptDeflateResponse(parseExtensions(value), settings);
+  } catch (err) {
+    if (!(err instanceof HandshakeError) || err.statusCode === 101) throw err;
+    throw new HandshakeError('ERR_WS_BAD_EXTENSION', 101, err.message); // malformed: not a 400 here
+  }
+  return params === undefined ? undefined : { params, settings, header: value! };
 }
 
 /**
@@ -41,7 +78,9 @@ export interface ConnectOptions extends LimitOptions<typeof CLIENT_LIMITS> {
  *   `CLIENT_LIMITS`, naming the option.
  * @throws {HandshakeError} `ERR_WS_UNEXPECTED_RESPONSE` (non-101 status in `statusCode`),
  *   `ERR_WS_BAD_ACCEPT`, `ERR_WS_BAD_PROTOCOL`, … (see `validateUpgradeResponse`),
- *   `ERR_WS_HANDSHAKE_TIMEOUT`; or the socket's error (`ECONNREFUSED` …).
+ *   `ERR_WS_BAD_EXTENSION` (an extension answer the offer did not allow: TCP closed),
+ *   `ERR_WS_EXTENSION_DECLINED` (`perMessageDeflate.required` and the server declined: closed
+ *   with 1010), `ERR_WS_HANDSHAKE_TIMEOUT`; or the socket's error (`ECONNREFUSED` …).
  */
 export async function connect(url: string | URL, options: ConnectOptions = {}): Promise<WebSocket> {
   const target = new URL(url);
@@ -52,6 +91,8 @@ export async function connect(url: string | URL, options: ConnectOptions = {}): 
     );
   }
   const limits = resolveLimits(CLIENT_LIMITS, options);
+  const deflate = resolveDeflateOptions(options.perMessageDeflate);
+  const offer = deflate === undefined ? undefined : formatExtension(deflateOffer(deflate));
   const protocols = options.protocols ?? [];
   const key = createClientKey();
   const request = target.protocol === 'wss:' ? httpsRequest : httpRequest;
@@ -62,7 +103,11 @@ export async function connect(url: string | URL, options: ConnectOptions = {}): 
       port: target.port === '' ? (target.protocol === 'wss:' ? 443 : 80) : Number(target.port),
       path: `${target.pathname}${target.search}`,
       method: 'GET',
-      headers: { Host: target.host, ...options.headers, ...clientRequestHeaders(key, protocols) },
+      headers: {
+        Host: target.host,
+        ...options.headers,
+        ...clientRequestHeaders(key, protocols, offer),
+      },
       agent: false,
     });
     const timer = setTimeout(() => {
@@ -89,22 +134,38 @@ export async function connect(url: string | URL, options: ConnectOptions = {}): 
     req.on('upgrade', (res: IncomingMessage, socket: Socket, head: Buffer) => {
       clearTimeout(timer);
       let protocol: string | undefined;
+      let agreed: NegotiatedDeflate | undefined;
       try {
-        protocol = validateUpgradeResponse(res, key, protocols);
+        protocol = validateUpgradeResponse(res, key, protocols, offer !== undefined);
+        agreed = agreedDeflate(res, deflate);
       } catch (err) {
         socket.destroy();
         reject(err);
         return;
       }
-      resolve(
-        new WebSocket(socket, {
-          role: 'client',
-          protocol,
-          maxPayload: limits.maxPayload,
-          closeTimeout: limits.closeTimeout,
-          head,
-        }),
-      );
+      const ws = new WebSocket(socket, {
+        role: 'client',
+        protocol,
+        maxPayload: limits.maxPayload,
+        maxFragments: limits.maxFragments,
+        maxBufferedChunks: limits.maxBufferedChunks,
+        closeTimeout: limits.closeTimeout,
+        perMessageDeflate: agreed,
+        head,
+      });
+      if (agreed === undefined && deflate?.required === true) {
+        // The connection is established: fail it with 1010 naming the extension (RFC 6455 §7.4.1).
+        ws.close(CloseCode.MandatoryExtension, PERMESSAGE_DEFLATE);
+        reject(
+          new HandshakeError(
+            'ERR_WS_EXTENSION_DECLINED',
+            101,
+            `the server did not accept ${PERMESSAGE_DEFLATE}; closed with 1010`,
+          ),
+        );
+        return;
+      }
+      resolve(ws);
     });
     req.end();
   });

@@ -13,6 +13,11 @@
 import type { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { CloseCode, MAX_CLOSE_REASON, Opcode } from './constants.ts';
+import {
+  PerMessageDeflate,
+  type DeflateHost,
+  type NegotiatedDeflate,
+} from './deflate/per-message-deflate.ts';
 import { WsProtocolError } from './errors.ts';
 import { encodeClosePayload } from './protocol/close.ts';
 import {
@@ -27,6 +32,9 @@ import { ReadyState, type FrameInfo } from './websocket-types.ts';
 
 /** Payload bytes a {@link FrameInfo} keeps (the inspector shows them in hex). */
 const HEAD_BYTES = 16;
+/** The RSV bits of a frame with RSV1 set (`EncodeOptions.rsv`: RSV1 is the highest bit). */
+const RSV1 = 0b100;
+const EMPTY = Buffer.alloc(0);
 
 /** The connection that owns a socket, for the shared socket listeners. */
 const kConnection = Symbol('netlab.connection');
@@ -37,8 +45,14 @@ export interface ConnectionOptions {
   role: Role;
   /** The negotiated subprotocol, `''` when none. */
   protocol: string;
-  /** Largest message accepted, in bytes (all fragments together); over it → close 1009. */
+  /** Largest message accepted, in bytes (all fragments together, inflated); over it → close 1009. */
   maxPayload: number;
+  /** Most frames per message; over it → close 1008. */
+  maxFragments: number;
+  /** Most socket reads an incomplete frame may span; over it → close 1008. */
+  maxBufferedChunks: number;
+  /** permessage-deflate as negotiated, when it was. */
+  perMessageDeflate: NegotiatedDeflate | undefined;
   /** Wait for the peer's close after ours, in ms, then destroy the socket. */
   closeTimeout: number;
   /** Bytes that arrived with the handshake (node:http's `head`), decoded first. */
@@ -51,7 +65,7 @@ export interface ConnectionOptions {
  * `owner` has an `error` listener), `close` (code, reason). It starts OPEN and starts reading
  * on the next turn of the event loop, after the creator attached its listeners.
  */
-export class Connection implements FrameSink, MessageSink {
+export class Connection implements FrameSink, MessageSink, DeflateHost {
   // Socket listeners shared by every connection: `this` is the socket. Static members of the
   // class, so they reach the connection's private methods without exposing them.
   static readonly #socketOnData = function (this: OwnedSocket, chunk: Buffer): void {
@@ -64,7 +78,7 @@ export class Connection implements FrameSink, MessageSink {
     this[kConnection].#onSocketClose();
   };
   static readonly #socketOnDrain = function (this: OwnedSocket): void {
-    this[kConnection].#owner.emit('drain');
+    this[kConnection].#onSocketDrain();
   };
   /** A reset or write error: the `close` that follows reports 1006. */
   static readonly #socketOnError = function (this: OwnedSocket): void {
@@ -84,6 +98,16 @@ export class Connection implements FrameSink, MessageSink {
   readonly #closeTimeout: number;
   readonly #decoder: FrameDecoder;
   readonly #assembler: MessageAssembler;
+  /** permessage-deflate, when negotiated: compression, inflation, the outgoing FIFO. */
+  readonly #deflate: PerMessageDeflate | undefined;
+  /** The compressed frame being inflated (frames after it wait in the decoder). */
+  #inflating: FrameHeader | undefined;
+  #inflatedLength = 0;
+  #inflatedHead: Buffer | undefined;
+  /** `socket.end()` waits for the deflate FIFO to empty. */
+  #endPending = false;
+  /** A send returned false: emit `drain` once everything queued is written. */
+  #needDrain = false;
   #readyState = ReadyState.OPEN;
   #closeSent = false;
   #closeReceived = false;
@@ -102,9 +126,21 @@ export class Connection implements FrameSink, MessageSink {
     this.#role = options.role;
     this.#protocol = options.protocol;
     this.#closeTimeout = options.closeTimeout;
-    const { maxPayload } = options;
-    this.#assembler = new MessageAssembler(this, { maxPayload });
-    this.#decoder = new FrameDecoder(this, { role: options.role, maxPayload });
+    const { maxPayload, perMessageDeflate } = options;
+    this.#assembler = new MessageAssembler(this, {
+      maxPayload,
+      maxFragments: options.maxFragments,
+    });
+    this.#decoder = new FrameDecoder(this, {
+      role: options.role,
+      maxPayload,
+      maxBufferedChunks: options.maxBufferedChunks,
+      perMessageDeflate: perMessageDeflate !== undefined,
+    });
+    this.#deflate =
+      perMessageDeflate === undefined
+        ? undefined
+        : new PerMessageDeflate(perMessageDeflate, options.role, this);
     socket.setNoDelay(true);
     socket.setTimeout(0);
     (socket as OwnedSocket)[kConnection] = this;
@@ -125,9 +161,9 @@ export class Connection implements FrameSink, MessageSink {
     return this.#protocol;
   }
 
-  /** Bytes handed to the socket and not yet to the kernel. */
+  /** Bytes handed to the socket and not yet to the kernel, plus those waiting for compression. */
   get bufferedAmount(): number {
-    return this.#socket.writableLength;
+    return this.#socket.writableLength + (this.#deflate?.queuedBytes ?? 0);
   }
 
   get remoteAddress(): string {
@@ -146,12 +182,16 @@ export class Connection implements FrameSink, MessageSink {
         ? Opcode.Binary
         : Opcode.Text;
     this.#sendingFragmented = !fin;
-    return this.#sendFrame(opcode, payload, fin);
+    if (this.#deflate === undefined) return this.#writeFrame(opcode, payload, fin, false);
+    this.#deflate.sendData(opcode, payload, fin);
+    return this.#belowHighWaterMark();
   }
 
   /** Sends a ping or an unsolicited pong (the caller checked the 125-byte limit). */
   sendControl(opcode: Opcode.Ping | Opcode.Pong, payload: Buffer): boolean {
-    return this.#sendFrame(opcode, payload, true);
+    if (this.#deflate === undefined) return this.#writeFrame(opcode, payload, true, false);
+    this.#deflate.sendControl(opcode, payload);
+    return this.#belowHighWaterMark();
   }
 
   /** Starts the closing handshake with an encoded close payload; no-op when already closing. */
@@ -165,6 +205,7 @@ export class Connection implements FrameSink, MessageSink {
     if (this.#readyState === ReadyState.CLOSED) return;
     this.#readyState = ReadyState.CLOSING;
     this.#decoder.stop();
+    this.#deflate?.close();
     this.#socket.destroy();
   }
 
@@ -175,7 +216,7 @@ export class Connection implements FrameSink, MessageSink {
 
   resume(): void {
     this.#paused = false;
-    if (this.#started) this.#socket.resume();
+    if (this.#started && !this.#decoder.held) this.#socket.resume();
   }
 
   // FrameSink: the decoder's callbacks.
@@ -185,8 +226,74 @@ export class Connection implements FrameSink, MessageSink {
   }
 
   onFrame(header: FrameHeader, payload: Buffer): void {
-    if (this.#observer !== undefined) this.#observe(header, payload);
+    // A compressed frame is reported once inflated (onFrameInflated), with both sizes.
+    if (this.#observer !== undefined && !this.#assembler.isCompressed(header)) {
+      this.#observe(header, payload, undefined);
+    }
     this.#assembler.onFrame(header, payload);
+  }
+
+  // MessageSink and DeflateHost: a compressed frame is inflated while later frames wait.
+
+  onCompressedFrame(header: FrameHeader, payload: Buffer): void {
+    this.#inflating = header;
+    this.#inflatedLength = 0;
+    this.#inflatedHead = undefined;
+    this.#decoder.hold();
+    this.#socket.pause();
+    this.#deflate!.inflate(payload, header.fin);
+  }
+
+  onInflated(chunk: Buffer): void {
+    this.#inflatedLength += chunk.length;
+    this.#inflatedHead ??= chunk;
+    this.#assembler.addInflated(chunk);
+  }
+
+  onFrameInflated(): void {
+    const header = this.#inflating!;
+    this.#inflating = undefined;
+    if (this.#observer !== undefined) {
+      this.#observe(header, this.#inflatedHead ?? EMPTY, this.#inflatedLength);
+    }
+    this.#inflatedHead = undefined;
+    try {
+      this.#assembler.endCompressedFrame(header.fin);
+      this.#decoder.release();
+    } catch (err) {
+      if (!(err instanceof WsProtocolError)) throw err;
+      this.#fail(err);
+      return;
+    }
+    if (!this.#decoder.held && !this.#paused && this.#readyState !== ReadyState.CLOSED)
+      this.#socket.resume();
+  }
+
+  onDeflateError(err: WsProtocolError): void {
+    this.#fail(err);
+  }
+
+  /** Writes one frame produced by the deflate FIFO. */
+  writeFrame(
+    opcode: Opcode,
+    payload: Buffer | string,
+    fin: boolean,
+    rsv1: boolean,
+    inflatedLength: number,
+  ): void {
+    if (!this.#socket.writable) return;
+    this.#writeFrame(opcode, payload, fin, rsv1, inflatedLength);
+  }
+
+  onSendQueueEmpty(): void {
+    if (this.#endPending) {
+      this.#endPending = false;
+      this.#socket.end();
+    }
+    if (this.#needDrain && this.#belowHighWaterMark()) {
+      this.#needDrain = false;
+      this.#owner.emit('drain');
+    }
   }
 
   // MessageSink: the assembler's callbacks.
@@ -196,7 +303,11 @@ export class Connection implements FrameSink, MessageSink {
   }
 
   onPing(payload: Buffer): void {
-    if (!this.#closeSent && this.#socket.writable) this.#sendFrame(Opcode.Pong, payload, true);
+    if (!this.#closeSent && this.#socket.writable) {
+      // The payload may alias socket memory: a queued pong needs its own copy.
+      if (this.#deflate === undefined) this.#writeFrame(Opcode.Pong, payload, true, false);
+      else this.#deflate.sendControl(Opcode.Pong, Buffer.from(payload));
+    }
     this.#owner.emit('ping', payload);
   }
 
@@ -213,7 +324,7 @@ export class Connection implements FrameSink, MessageSink {
     if (!this.#closeSent) {
       this.#sendClose(encodeClosePayload(code === CloseCode.NoStatus ? undefined : code));
     } else {
-      this.#socket.end();
+      this.#end();
     }
   }
 
@@ -234,17 +345,32 @@ export class Connection implements FrameSink, MessageSink {
     }
   }
 
-  #sendFrame(opcode: Opcode, payload: Buffer | string, fin: boolean): boolean {
+  #belowHighWaterMark(): boolean {
+    const below = this.bufferedAmount < this.#socket.writableHighWaterMark;
+    if (!below) this.#needDrain = true;
+    return below;
+  }
+
+  /** Writes one frame now; false when the socket's buffer is full (backpressure). */
+  #writeFrame(
+    opcode: Opcode,
+    payload: Buffer | string,
+    fin: boolean,
+    rsv1: boolean,
+    inflatedLength?: number,
+  ): boolean {
     const masked = this.#role === 'client';
-    const frames = encodeFrame(opcode, payload, { fin, mask: masked });
+    const frames = encodeFrame(opcode, payload, { fin, mask: masked, rsv: rsv1 ? RSV1 : 0 });
     if (this.#observer !== undefined) {
       const bytes = typeof payload === 'string' ? Buffer.from(payload) : payload;
       this.#observer({
         direction: 'out',
         fin,
+        rsv1,
         opcode,
         masked,
         payloadLength: bytes.length,
+        inflatedLength: rsv1 || inflatedLength !== bytes.length ? inflatedLength : undefined,
         head: Buffer.from(bytes.subarray(0, HEAD_BYTES)),
       });
     }
@@ -259,25 +385,42 @@ export class Connection implements FrameSink, MessageSink {
     this.#closeSent = true;
     this.#readyState = ReadyState.CLOSING;
     if (!this.#socket.writable) return;
-    this.#sendFrame(Opcode.Close, payload, true);
-    if (this.#closeReceived) this.#socket.end();
+    if (this.#deflate === undefined) this.#writeFrame(Opcode.Close, payload, true, false);
+    else this.#deflate.sendControl(Opcode.Close, payload);
+    if (this.#closeReceived) this.#end();
     this.#closeTimer ??= setTimeout(() => this.#socket.destroy(), this.#closeTimeout);
   }
 
-  #observe(header: FrameHeader, payload: Buffer): void {
+  /** Ends TCP once every queued frame is written. */
+  #end(): void {
+    if (this.#deflate !== undefined && !this.#deflate.idle) this.#endPending = true;
+    else this.#socket.end();
+  }
+
+  #observe(header: FrameHeader, payload: Buffer, inflatedLength: number | undefined): void {
     this.#observer?.({
       direction: 'in',
       fin: header.fin,
+      rsv1: header.rsv1,
       opcode: header.opcode,
       masked: header.masked,
       payloadLength: header.payloadLength,
+      inflatedLength,
       head: Buffer.from(payload.subarray(0, HEAD_BYTES)),
     });
+  }
+
+  #onSocketDrain(): void {
+    // With frames still waiting for compression, `drain` waits for the FIFO (onSendQueueEmpty).
+    if (this.#deflate !== undefined && !this.#deflate.idle) return;
+    this.#needDrain = false;
+    this.#owner.emit('drain');
   }
 
   /** "Fail the WebSocket connection" (RFC 6455 §7.1.7): close frame with the error's code, then TCP close. */
   #fail(err: WsProtocolError): void {
     this.#decoder.stop();
+    this.#deflate?.close(); // nothing queued is sent after the failure's close frame
     if (!this.#closeSent) {
       const reason =
         err.message.length > MAX_CLOSE_REASON
@@ -301,6 +444,7 @@ export class Connection implements FrameSink, MessageSink {
   #onSocketClose(): void {
     clearTimeout(this.#closeTimer);
     this.#decoder.stop();
+    this.#deflate?.close();
     this.#readyState = ReadyState.CLOSED;
     const code = this.#closeReceived ? this.#closeCode : CloseCode.Abnormal;
     this.#owner.emit('close', code, this.#closeReceived ? this.#closeReason : '');

@@ -102,3 +102,13 @@ export const MAX_WINDOW_BITS = 15;
  * before inflating: the empty stored block that `Z_SYNC_FLUSH` emits (RFC 7692 §7.2.1, §7.2.2).
  */
 export const DEFLATE_TRAILER: Readonly<Buffer> = Buffer.from([0x00, 0x00, 0xff, 0xff]);
+
+/**
+ * How many zlib operations (one deflate or inflate call each) may run at once in the whole
+ * process; the rest wait in a FIFO (`deflate/zlib-queue.ts`). Each one occupies a thread of
+ * libuv's pool (4 threads unless `UV_THREADPOOL_SIZE` says otherwise), which `fs`,
+ * `dns.lookup` and `crypto` share: 3 leaves one free for them. Bounding it also bounds how
+ * many zlib contexts allocate at once from different threads, the memory fragmentation of
+ * nodejs/node#8871 that made `ws` add `concurrencyLimit` (websockets/ws#1202).
+ */
+export const ZLIB_CONCURRENCY = 3;

@@ -21,7 +21,11 @@ export type WsProtocolErrorCode =
   | 'ERR_WS_INVALID_CLOSE_PAYLOAD'
   | 'ERR_WS_INVALID_CLOSE_CODE'
   | 'ERR_WS_INVALID_UTF8'
-  | 'ERR_WS_PAYLOAD_TOO_BIG';
+  | 'ERR_WS_INVALID_COMPRESSED'
+  | 'ERR_WS_PAYLOAD_TOO_BIG'
+  | 'ERR_WS_TOO_MANY_FRAGMENTS'
+  | 'ERR_WS_TOO_MANY_CHUNKS'
+  | 'ERR_WS_DEFLATE_FAILED';
 
 /**
  * A violation of RFC 6455 by the peer, found while decoding frames or messages. The connection
@@ -32,7 +36,12 @@ export type WsProtocolErrorCode =
  * `ERR_WS_CONTROL_FRAGMENTED`, `ERR_WS_CONTROL_TOO_LONG`, `ERR_WS_EXPECTED_MASK`,
  * `ERR_WS_UNEXPECTED_MASK`, `ERR_WS_LENGTH_MSB`, `ERR_WS_NON_MINIMAL_LENGTH`,
  * `ERR_WS_UNEXPECTED_CONTINUATION`, `ERR_WS_EXPECTED_CONTINUATION`, `ERR_WS_INVALID_CLOSE_PAYLOAD`,
- * `ERR_WS_INVALID_CLOSE_CODE` (1002); `ERR_WS_INVALID_UTF8` (1007); `ERR_WS_PAYLOAD_TOO_BIG` (1009).
+ * `ERR_WS_INVALID_CLOSE_CODE` (1002, `ERR_WS_RESERVED_BITS` also for RSV1 where permessage-deflate
+ * does not allow it); `ERR_WS_INVALID_UTF8`, `ERR_WS_INVALID_COMPRESSED` (a compressed message
+ * that does not inflate) (1007); `ERR_WS_PAYLOAD_TOO_BIG` (1009, also for the inflated size);
+ * `ERR_WS_TOO_MANY_FRAGMENTS`, `ERR_WS_TOO_MANY_CHUNKS` (1008, the `maxFragments` and
+ * `maxBufferedChunks` limits). One code is local, not the peer's fault: `ERR_WS_DEFLATE_FAILED`
+ * (1011, zlib failed to compress an outgoing message).
  */
 export class WsProtocolError extends NetlabError<WsProtocolErrorCode> {
   /** The close code the connection sends when failing because of this error. */
@@ -59,6 +68,7 @@ export type HandshakeErrorCode =
   | 'ERR_WS_UNEXPECTED_RESPONSE'
   | 'ERR_WS_BAD_ACCEPT'
   | 'ERR_WS_BAD_EXTENSION'
+  | 'ERR_WS_EXTENSION_DECLINED'
   | 'ERR_WS_HANDSHAKE_TIMEOUT';
 
 /**
@@ -67,11 +77,14 @@ export type HandshakeErrorCode =
  * `connect()`.
  *
  * Server codes: `ERR_WS_BAD_METHOD`, `ERR_WS_BAD_HTTP_VERSION`, `ERR_WS_BAD_UPGRADE`,
- * `ERR_WS_BAD_CONNECTION`, `ERR_WS_BAD_KEY`, `ERR_WS_BAD_PROTOCOL` (400), `ERR_WS_BAD_VERSION`
+ * `ERR_WS_BAD_CONNECTION`, `ERR_WS_BAD_KEY`, `ERR_WS_BAD_PROTOCOL`, `ERR_WS_BAD_EXTENSION` (a
+ * malformed `Sec-WebSocket-Extensions`) (400), `ERR_WS_BAD_VERSION`
  * (426), `ERR_WS_ORIGIN_FORBIDDEN` (403), `ERR_WS_NOT_FOUND` (404), `ERR_WS_SHUTTING_DOWN` (503).
  * Client codes (`statusCode` is the status received, 0 for none): `ERR_WS_UNEXPECTED_RESPONSE`,
- * `ERR_WS_BAD_UPGRADE`, `ERR_WS_BAD_CONNECTION`, `ERR_WS_BAD_ACCEPT`, `ERR_WS_BAD_EXTENSION`,
- * `ERR_WS_BAD_PROTOCOL`, `ERR_WS_HANDSHAKE_TIMEOUT`.
+ * `ERR_WS_BAD_UPGRADE`, `ERR_WS_BAD_CONNECTION`, `ERR_WS_BAD_ACCEPT`, `ERR_WS_BAD_EXTENSION` (an
+ * extension response the offer did not allow), `ERR_WS_EXTENSION_DECLINED` (a required
+ * permessage-deflate was not accepted: the client closed with 1010), `ERR_WS_BAD_PROTOCOL`,
+ * `ERR_WS_HANDSHAKE_TIMEOUT`.
  */
 export class HandshakeError extends NetlabError<HandshakeErrorCode> {
   /** HTTP status the server answers with (or, on the client, the status it received). */

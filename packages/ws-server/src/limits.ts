@@ -6,7 +6,7 @@
  */
 import { constants as bufferConstants } from 'node:buffer';
 import { pickLimits, type LimitTable } from 'common';
-import { MAX_TIMER_DELAY } from './constants.ts';
+import { MAX_TIMER_DELAY, MAX_WINDOW_BITS, MIN_WINDOW_BITS } from './constants.ts';
 
 /**
  * The largest `maxPayload`: a text message is delivered as a JS string, and UTF-8 of N bytes
@@ -47,6 +47,20 @@ export const LIMITS = {
     unit: 'ms',
     help: 'time a client has to send the upgrade request headers; then 408',
   },
+  maxFragments: {
+    default: 16 * 1024,
+    min: 1,
+    max: 2 ** 31 - 1,
+    unit: 'count',
+    help: 'frames one message may arrive in; over it → close 1008',
+  },
+  maxBufferedChunks: {
+    default: 32 * 1024,
+    min: 1,
+    max: 2 ** 31 - 1,
+    unit: 'count',
+    help: 'socket reads one frame may span while buffered; over it → close 1008',
+  },
   chatMaxBuffered: {
     default: 1024 * 1024,
     min: 0,
@@ -58,7 +72,12 @@ export const LIMITS = {
 } as const satisfies LimitTable;
 
 /** Limits of one connection (`WebSocket` options): the server's rows, for both roles. */
-export const CONNECTION_LIMITS = pickLimits(LIMITS, ['maxPayload', 'closeTimeout']);
+export const CONNECTION_LIMITS = pickLimits(LIMITS, [
+  'maxPayload',
+  'maxFragments',
+  'maxBufferedChunks',
+  'closeTimeout',
+]);
 
 /** Client limits (`connect()` options and the `client` command's flags): the same bounds. */
 export const CLIENT_LIMITS = {
@@ -66,5 +85,53 @@ export const CLIENT_LIMITS = {
   handshakeTimeout: {
     ...LIMITS.handshakeTimeout,
     help: 'time for the TCP connect and the 101 response',
+  },
+} as const satisfies LimitTable;
+
+/**
+ * permessage-deflate's numbers (`perMessageDeflate` options of `createWsServer` and `connect`,
+ * RFC 7692 §7.1.2; zlib's `level` and `memLevel`). Library options only: the CLI has
+ * `--deflate` and `--deflate-context-takeover`.
+ */
+export const DEFLATE_LIMITS = {
+  threshold: {
+    default: 1024,
+    min: 0,
+    max: MAX_MESSAGE,
+    unit: 'bytes',
+    flag: false,
+    help: 'messages smaller than this are sent uncompressed',
+  },
+  serverMaxWindowBits: {
+    default: MAX_WINDOW_BITS,
+    min: MIN_WINDOW_BITS,
+    max: MAX_WINDOW_BITS,
+    unit: 'count',
+    flag: false,
+    help: "log2 of the server's LZ77 window (server_max_window_bits)",
+  },
+  clientMaxWindowBits: {
+    default: MAX_WINDOW_BITS,
+    min: MIN_WINDOW_BITS,
+    max: MAX_WINDOW_BITS,
+    unit: 'count',
+    flag: false,
+    help: "log2 of the client's LZ77 window (client_max_window_bits)",
+  },
+  level: {
+    default: 6,
+    min: 0,
+    max: 9,
+    unit: 'count',
+    flag: false,
+    help: "zlib compression level (6, zlib's default)",
+  },
+  memLevel: {
+    default: 8,
+    min: 1,
+    max: 9,
+    unit: 'count',
+    flag: false,
+    help: "zlib memLevel: memory for the compressor's hash chains (8, zlib's default)",
   },
 } as const satisfies LimitTable;

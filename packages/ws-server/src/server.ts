@@ -20,6 +20,7 @@ import {
   resolveLimits,
   silentLogger,
   type LimitOptions,
+  type LimitValues,
   type Logger,
   type NetlabServer,
 } from 'common';
@@ -30,18 +31,28 @@ import {
   type WsConnections,
 } from './clients.ts';
 import { CloseCode, DEFAULT_PROTOCOLS } from './constants.ts';
+import {
+  resolveDeflateOptions,
+  type DeflateSettings,
+  type PerMessageDeflateOptions,
+} from './deflate/options.ts';
+import type { NegotiatedDeflate } from './deflate/per-message-deflate.ts';
 import { createEndpoints, type Endpoint } from './endpoints.ts';
 import { answerHttpRequest } from './page.ts';
 import { HandshakeError, type WsProtocolError } from './errors.ts';
 import { LIMITS } from './limits.ts';
 import { encodeClosePayload } from './protocol/close.ts';
+import { formatExtension, parseExtensions } from './protocol/extensions.ts';
 import {
   handshakeErrorResponse,
+  header,
   isToken,
   switchingProtocolsResponse,
   validateUpgradeRequest,
   type AcceptOptions,
+  type UpgradeRequest,
 } from './protocol/handshake.ts';
+import { negotiateDeflate } from './protocol/permessage-deflate.ts';
 import { WebSocket } from './websocket.ts';
 
 /**
@@ -66,6 +77,12 @@ export interface WsServerOptions extends LimitOptions<typeof LIMITS> {
   allowedOrigins?: readonly string[];
   /** Subprotocols offered to clients, HTTP tokens. Default `['chat', 'superchat']` (the book's). */
   protocols?: readonly string[];
+  /**
+   * permessage-deflate (RFC 7692): `true` for the defaults, an object to tune it. Default off,
+   * like `ws`: compression costs CPU on every message and, with context takeover, ~300 KiB
+   * per connection (see the README).
+   */
+  perMessageDeflate?: boolean | PerMessageDeflateOptions;
 }
 
 /** The reason sent with close 1001 by {@link WsServer.drain}. */
@@ -93,8 +110,9 @@ export class WsServer extends EventEmitter implements NetlabServer<Server> {
   readonly clients: ReadonlySet<WebSocket> = new ClientSet(this.connections);
   readonly scheme = 'ws';
   readonly #logger: Logger;
-  readonly #maxPayload: number;
-  readonly #closeTimeout: number;
+  readonly #limits: LimitValues<typeof LIMITS>;
+  /** permessage-deflate settings, undefined when off. */
+  readonly #deflate: DeflateSettings | undefined;
   readonly #heartbeatInterval: number;
   /** What an upgrade request must satisfy: subprotocols offered, allowed origins. */
   readonly #accept: AcceptOptions;
@@ -113,8 +131,8 @@ export class WsServer extends EventEmitter implements NetlabServer<Server> {
   constructor(options: WsServerOptions = {}) {
     super();
     const limits = resolveLimits(LIMITS, options);
-    this.#maxPayload = limits.maxPayload;
-    this.#closeTimeout = limits.closeTimeout;
+    this.#limits = limits;
+    this.#deflate = resolveDeflateOptions(options.perMessageDeflate);
     this.#heartbeatInterval = limits.heartbeatInterval;
     this.#logger = options.logger ?? silentLogger();
     const protocols = options.protocols ?? DEFAULT_PROTOCOLS;
@@ -209,6 +227,26 @@ export class WsServer extends EventEmitter implements NetlabServer<Server> {
     this.#heartbeat.unref();
   }
 
+  /**
+   * permessage-deflate for one upgrade request: the first offer the server can honour (RFC 7692
+   * §5), or none (declined offers are logged at debug level).
+   *
+   * @throws {HandshakeError} `ERR_WS_BAD_EXTENSION` (400) for a malformed header.
+   */
+  #negotiateDeflate(req: UpgradeRequest): NegotiatedDeflate | undefined {
+    const settings = this.#deflate;
+    if (settings === undefined) return undefined;
+    const value = header(req.headers, 'sec-websocket-extensions');
+    if (value === undefined) return undefined;
+    const result = negotiateDeflate(parseExtensions(value), settings);
+    if (!('params' in result)) {
+      if (result.declined.length > 0)
+        this.#logger.debug({ declined: result.declined }, 'permessage-deflate offers declined');
+      return undefined;
+    }
+    return { params: result.params, settings, header: formatExtension(result.response) };
+  }
+
   #reject(socket: Socket, err: HandshakeError, who: ConnectionFields): void {
     this.#logger.info(
       { ...who, code: err.code, status: err.statusCode },
@@ -244,22 +282,32 @@ export class WsServer extends EventEmitter implements NetlabServer<Server> {
       return;
     }
     let accepted;
+    let deflate: NegotiatedDeflate | undefined;
     try {
       accepted = validateUpgradeRequest(req, this.#accept);
+      deflate = this.#negotiateDeflate(req);
     } catch (err) {
       if (!(err instanceof HandshakeError)) throw err;
       this.#reject(socket, err, who);
       return;
     }
+    accepted.extensions = deflate?.header;
     socket.write(switchingProtocolsResponse(accepted));
+    const { maxPayload, maxFragments, maxBufferedChunks, closeTimeout } = this.#limits;
     const ws = new WebSocket(socket, {
       role: 'server',
       protocol: accepted.protocol,
-      maxPayload: this.#maxPayload,
-      closeTimeout: this.#closeTimeout,
+      maxPayload,
+      maxFragments,
+      maxBufferedChunks,
+      closeTimeout,
+      perMessageDeflate: deflate,
       head,
     });
-    logger.info({ ...who, path: url.pathname, protocol: accepted.protocol }, 'websocket open');
+    logger.info(
+      { ...who, path: url.pathname, protocol: accepted.protocol, extensions: deflate?.header },
+      'websocket open',
+    );
     ws.on('pong', this.#onPong);
     ws.on('error', this.#onClientError);
     ws.on('close', this.#onClientClose);

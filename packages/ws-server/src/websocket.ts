@@ -51,19 +51,22 @@ export class WebSocket extends EventEmitter {
   static readonly CLOSED = ReadyState.CLOSED;
 
   readonly #connection: Connection;
+  readonly #extensions: string;
 
   /**
    * @throws {InvalidArgumentError} (common) `ERR_INVALID_ARG_TYPE` / `ERR_OUT_OF_RANGE` for a
-   *   `maxPayload` or `closeTimeout` outside the limits of `limits.ts`.
+   *   `maxPayload`, `maxFragments`, `maxBufferedChunks` or `closeTimeout` outside the limits of
+   *   `limits.ts`.
    */
   constructor(socket: Socket, options: WebSocketOptions) {
     super();
-    const { maxPayload, closeTimeout } = resolveLimits(CONNECTION_LIMITS, options);
+    const limits = resolveLimits(CONNECTION_LIMITS, options);
+    this.#extensions = options.perMessageDeflate?.header ?? '';
     this.#connection = new Connection(socket, this, {
+      ...limits,
       role: options.role,
       protocol: options.protocol ?? '',
-      maxPayload,
-      closeTimeout,
+      perMessageDeflate: options.perMessageDeflate,
       head: options.head,
     });
   }
@@ -78,7 +81,18 @@ export class WebSocket extends EventEmitter {
     return this.#connection.protocol;
   }
 
-  /** Bytes passed to `send` & co. not yet handed to the kernel (the socket's write queue). */
+  /**
+   * The extensions in use, as the server's `Sec-WebSocket-Extensions` named them (like the
+   * browser's `ws.extensions`): `'permessage-deflate; …'`, or `''` when none.
+   */
+  get extensions(): string {
+    return this.#extensions;
+  }
+
+  /**
+   * Bytes passed to `send` & co. not yet handed to the kernel: the socket's write queue, plus
+   * messages waiting for compression (counted uncompressed).
+   */
   get bufferedAmount(): number {
     return this.#connection.bufferedAmount;
   }

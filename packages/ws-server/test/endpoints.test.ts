@@ -92,6 +92,7 @@ describe('/inspect', () => {
   const frame: FrameInfo = {
     direction: 'in',
     fin: true,
+    rsv1: false,
     opcode: Opcode.Text,
     masked: true,
     payloadLength: 2,

@@ -20,6 +20,9 @@ function run(
       onPing: (p) => events.push(['ping', p.toString()]),
       onPong: (p) => events.push(['pong', p.toString()]),
       onClose: (code, reason) => events.push(['close', code, reason]),
+      onCompressedFrame: () => {
+        throw new Error('no compressed frames here');
+      },
     },
     { maxPayload },
   );

@@ -49,6 +49,15 @@ export interface FrameDecoderOptions {
   role: Role;
   /** Largest frame payload accepted, in bytes; larger → 1009 from the header. */
   maxPayload: number;
+  /**
+   * Most chunks (socket reads) an incomplete frame may span while it is buffered; one more →
+   * 1008 (`ERR_WS_TOO_MANY_CHUNKS`). A 1-byte chunk costs ~540 B of memory, so this bounds
+   * what a peer trickling a frame byte by byte can make the decoder hold. Default: no limit
+   * (the connection passes `LIMITS.maxBufferedChunks`).
+   */
+  maxBufferedChunks?: number;
+  /** permessage-deflate was negotiated: RSV1 may be set on the first frame of a data message. */
+  perMessageDeflate?: boolean;
 }
 
 enum State {
@@ -66,15 +75,22 @@ function isKnownOpcode(opcode: number): opcode is Opcode {
 /**
  * Decodes a stream of frames. One instance per connection (its state is the connection's).
  *
- * @throws {WsProtocolError} from {@link FrameDecoder.push}: `ERR_WS_RESERVED_BITS`,
+ * The sink may {@link FrameDecoder.hold} the decoder (while it inflates a frame elsewhere):
+ * chunks pushed meanwhile are only buffered until {@link FrameDecoder.release}.
+ *
+ * @throws {WsProtocolError} from {@link FrameDecoder.push} and {@link FrameDecoder.release}:
+ *   `ERR_WS_RESERVED_BITS`,
  *   `ERR_WS_RESERVED_OPCODE`, `ERR_WS_CONTROL_FRAGMENTED`, `ERR_WS_CONTROL_TOO_LONG`,
  *   `ERR_WS_EXPECTED_MASK`, `ERR_WS_UNEXPECTED_MASK`, `ERR_WS_LENGTH_MSB`,
- *   `ERR_WS_NON_MINIMAL_LENGTH` (all 1002), `ERR_WS_PAYLOAD_TOO_BIG` (1009); after an error the
- *   decoder ignores further input.
+ *   `ERR_WS_NON_MINIMAL_LENGTH` (all 1002), `ERR_WS_PAYLOAD_TOO_BIG` (1009),
+ *   `ERR_WS_TOO_MANY_CHUNKS` (1008); after an error the decoder ignores further input.
  */
 export class FrameDecoder {
   readonly #role: Role;
   readonly #maxPayload: number;
+  readonly #maxBufferedChunks: number;
+  /** RSV1 allowed (permessage-deflate); RSV2 and RSV3 never are. */
+  readonly #rsv1Allowed: boolean;
   readonly #sink: FrameSink;
   readonly #queue = new ChunkQueue();
   #state = State.Header;
@@ -82,11 +98,33 @@ export class FrameDecoder {
   /** A view of the 4 masking-key bytes (a copy only when they spanned chunks). */
   #maskingKey: Buffer | undefined;
   #stopped = false;
+  #held = false;
+  /** Chunks holding bytes of the frame being decoded (the first may start with earlier frames). */
+  #frameChunks = 0;
 
   constructor(sink: FrameSink, options: FrameDecoderOptions) {
     this.#sink = sink;
     this.#role = options.role;
     this.#maxPayload = options.maxPayload;
+    this.#maxBufferedChunks = options.maxBufferedChunks ?? Infinity;
+    this.#rsv1Allowed = options.perMessageDeflate ?? false;
+  }
+
+  /** True between {@link hold} and {@link release}. */
+  get held(): boolean {
+    return this.#held;
+  }
+
+  /** Stops delivering frames (the current one was delivered) until {@link release}. */
+  hold(): void {
+    this.#held = true;
+  }
+
+  /** Delivers the frames buffered while held, and decodes on from there. */
+  release(): void {
+    if (!this.#held) return;
+    this.#held = false;
+    this.#guarded();
   }
 
   /** Bytes received but not yet part of a delivered frame. */
@@ -107,6 +145,19 @@ export class FrameDecoder {
   push(chunk: Buffer): void {
     if (this.#stopped || chunk.length === 0) return;
     this.#queue.push(chunk);
+    this.#frameChunks += 1;
+    if (this.#frameChunks > this.#maxBufferedChunks) {
+      this.stop();
+      throw new WsProtocolError(
+        'ERR_WS_TOO_MANY_CHUNKS',
+        CloseCode.PolicyViolation,
+        `a frame spans more than ${this.#maxBufferedChunks} buffered chunks (maxBufferedChunks)`,
+      );
+    }
+    if (!this.#held) this.#guarded();
+  }
+
+  #guarded(): void {
     try {
       this.#run();
     } catch (err) {
@@ -116,7 +167,7 @@ export class FrameDecoder {
   }
 
   #run(): void {
-    while (!this.#stopped) {
+    while (!this.#stopped && !this.#held) {
       const state = this.#state;
       switch (state) {
         case State.Header:
@@ -144,6 +195,8 @@ export class FrameDecoder {
           this.#state = State.Header;
           this.#header = undefined;
           this.#maskingKey = undefined;
+          // The next frame starts in the current chunk, if any of it is left.
+          this.#frameChunks = this.#queue.length > 0 ? 1 : 0;
           this.#sink.onFrame(header, payload);
           break;
         }
@@ -166,12 +219,21 @@ export class FrameDecoder {
       masked: (b1 & 0x80) !== 0,
       payloadLength: b1 & 0x7f,
     };
-    // RFC 6455 §5.2: RSV1-3 MUST be 0 unless an extension defines them (none is negotiated).
-    if ((b0 & 0x70) !== 0) {
+    // RFC 6455 §5.2: RSV1-3 MUST be 0 unless a negotiated extension defines them.
+    // permessage-deflate defines RSV1, and only on the first frame of a data message (RFC 7692
+    // §6: "Per-Message Compressed" bit; a continuation or control frame with it fails).
+    if ((b0 & 0x30) !== 0 || (header.rsv1 && !this.#rsv1Allowed)) {
       throw new WsProtocolError(
         'ERR_WS_RESERVED_BITS',
         CloseCode.ProtocolError,
-        'RSV1-3 set without a negotiated extension',
+        'RSV1-3 set without a negotiated extension that defines them',
+      );
+    }
+    if (header.rsv1 && (opcode === Opcode.Continuation || opcode >= Opcode.Close)) {
+      throw new WsProtocolError(
+        'ERR_WS_RESERVED_BITS',
+        CloseCode.ProtocolError,
+        `RSV1 on a ${opcode === Opcode.Continuation ? 'continuation' : 'control'} frame (RFC 7692 §6.1)`,
       );
     }
     if (!isKnownOpcode(opcode)) {
