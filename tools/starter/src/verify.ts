@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CliError, parseFlags, parseListeningLine, runMain } from 'common';
-import { exportPackage } from './export.ts';
+import { exportablePackages, exportPackage } from './export.ts';
 import { readWorkspace } from './workspace.ts';
 
 const ROOT = process.env.NETLAB_ROOT ?? fileURLToPath(new URL('../../../', import.meta.url));
@@ -105,13 +105,21 @@ async function start(cwd: string, log: string): Promise<boolean> {
   return signalled && code === 0;
 }
 
-/** Exports `name` and runs every step; stops at the first failing step up to `typecheck`. */
-async function verifyPackage(name: string, keep: boolean): Promise<Map<Step, Outcome>> {
+/**
+ * Exports `name` and runs every step (`start` only for a server); stops after a failed export
+ * or install, runs the other steps whatever the one before gave.
+ */
+async function verifyPackage(
+  name: string,
+  server: boolean,
+  keep: boolean,
+): Promise<Map<Step, Outcome>> {
   const outcomes = new Map<Step, Outcome>();
   const dir = await mkdtemp(join(tmpdir(), `netlab-starter-${name}-`));
   const project = join(dir, name);
   try {
     for (const step of STEPS) {
+      if (step === 'start' && !server) continue;
       const log = join(dir, `${step}.log`);
       const began = performance.now();
       let ok: boolean;
@@ -171,24 +179,28 @@ function summaryTable(results: ReadonlyMap<string, ReadonlyMap<Step, Outcome>>):
 }
 
 runMain('verify', async () => {
-  const servers = [...readWorkspace(ROOT).packages.values()]
-    .filter((p) => p.manifest.netlab?.server !== undefined)
-    .map((p) => p.name);
+  const exportable = exportablePackages(readWorkspace(ROOT));
+  const servers = exportable.filter((p) => p.manifest.netlab?.server).map((p) => p.name);
+  const names = exportable.map((p) => p.name);
   const { values, positionals } = parseFlags(
     process.argv.slice(2),
     { keep: { type: 'boolean' } },
     {
-      usage: `usage: pnpm --filter starter verify [--keep] [package …]\n\nserver packages: ${servers.join(', ')}\n`,
+      usage:
+        `usage: pnpm --filter starter verify [--keep] [package …]\n\n` +
+        `Default: every server package (${servers.join(', ')}).\n` +
+        `Others that can be named (no start step): ${names.filter((n) => !servers.includes(n)).join(', ')}.\n` +
+        '  --keep   keep the temporary folders (their paths are printed)\n',
     },
   );
-  const unknown = positionals.filter((name) => !servers.includes(name));
+  const unknown = positionals.filter((name) => !names.includes(name));
   if (unknown.length > 0) {
-    throw new CliError('ERR_INVALID_ARG_VALUE', `not a server package: ${unknown.join(', ')}`);
+    throw new CliError('ERR_INVALID_ARG_VALUE', `not an exportable package: ${unknown.join(', ')}`);
   }
   const results = new Map<string, Map<Step, Outcome>>();
   const began = performance.now();
   for (const name of positionals.length > 0 ? positionals : servers) {
-    results.set(name, await verifyPackage(name, values.keep === true));
+    results.set(name, await verifyPackage(name, servers.includes(name), values.keep === true));
   }
   process.stdout.write(
     `${summaryTable(results)}\n\nverify: ${seconds(performance.now() - began)} in all\n`,
