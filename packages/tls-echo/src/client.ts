@@ -7,7 +7,7 @@ import tls from 'node:tls';
 import { awaitConnect, resolveLimits } from 'common';
 import { DEFAULT_PORT } from './constants.ts';
 import { CLIENT_LIMITS } from './limits.ts';
-import { summarizePeerCertificate, type CertificateSummary } from './protocol/certificate.ts';
+import { summarizePeerCertificate, type CertificateSummary } from 'certs';
 
 /** Options of {@link connectTlsEcho}. */
 export interface TlsEchoClientOptions {

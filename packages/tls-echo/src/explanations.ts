@@ -2,7 +2,7 @@
  * What tls-echo's client CLI explains: the shared TLS table ({@link TLS_ERROR_EXPLANATIONS},
  * which the other TLS packages use too) plus the one code that only the echo protocol has.
  */
-import { TLS_ERROR_EXPLANATIONS, type TlsErrorTable } from './protocol/error-codes.ts';
+import { TLS_ERROR_EXPLANATIONS, type TlsErrorTable } from 'certs';
 
 /**
  * The client CLI's code for a server that closed after the handshake without its greeting

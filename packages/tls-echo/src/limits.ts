@@ -3,7 +3,7 @@
  * options from this table (common's `resolveLimits`), and the server and client CLIs build
  * their flags and `--help` from it (`limitFlags`, `readLimitFlags`, `limitsHelp`). A bound or a
  * default is written here and nowhere else. (Sizes: the one size tls-echo has, the largest
- * certificate file, is not an option: `MAX_PEM_FILE_BYTES` in constants.ts.)
+ * certificate file, is not an option: `MAX_PEM_FILE_BYTES` in packages/certs.)
  */
 import { pickLimits, type LimitTable } from 'common';
 

@@ -9,10 +9,10 @@
  * certificate, key or CA that cannot be used (`CredentialsError`), 2; a listen or connect
  * error 1; `--help` 0.
  */
+import { CredentialsError } from 'certs';
 import { runMain } from 'common';
 import { clientMain } from './cli/client.ts';
 import { serverMain } from './cli/server.ts';
-import { CredentialsError } from './errors.ts';
 
 const NAME = 'tls-echo';
 const [command, ...rest] = process.argv.slice(2);

@@ -6,6 +6,13 @@
  */
 import tls from 'node:tls';
 import {
+  explainTlsError,
+  summarizePeerCertificate,
+  tlsProfile,
+  tlsProfileOptions,
+  type TlsProfileName,
+} from 'certs';
+import {
   ConnectionTracker,
   connectionLogger,
   resolveLimits,
@@ -14,10 +21,8 @@ import {
   type NetlabServer,
 } from 'common';
 import { handleEchoConnection, type ConnectionHandle } from 'tcp-server';
-import { GREETING, MIN_TLS_VERSION } from './constants.ts';
+import { GREETING } from './constants.ts';
 import { SERVER_LIMITS } from './limits.ts';
-import { summarizePeerCertificate } from './protocol/certificate.ts';
-import { explainTlsError } from './protocol/error-codes.ts';
 
 /** Options of {@link createTlsEchoServer}. */
 export interface TlsEchoServerOptions {
@@ -38,13 +43,19 @@ export interface TlsEchoServerOptions {
   handshakeTimeout?: number;
   /** Written once after the handshake. Default `welcome!\n` (§7.5.2). */
   greeting?: string;
+  /**
+   * The TLS profile (packages/certs, Mozilla's guidelines 6.0): `intermediate` (TLS 1.2 and
+   * 1.3, ECDHE + AEAD suites only; the default) or `modern` (TLS 1.3 only).
+   */
+  tlsProfile?: TlsProfileName;
   logger: Logger;
 }
 
 /**
  * Creates (does not start) the TLS echo server: `tls.createServer` with `requestCert: true`,
- * `rejectUnauthorized: !allowUnauthorized`, `minVersion: 'TLSv1.2'`, Node's default cipher
- * list and `allowHalfOpen: true` (so a client's half-close still gets every echoed byte).
+ * `rejectUnauthorized: !allowUnauthorized`, the project's TLS profile (certs' `tlsProfile`:
+ * TLS 1.2 and 1.3, ECDHE + AEAD suites only, no renegotiation) and `allowHalfOpen: true` (so a
+ * client's half-close still gets every echoed byte).
  *
  * Logs, per connection: `secure connection` (authorized, authorizationError, peer CN and
  * SHA-256 fingerprint, protocol, cipher); per failed handshake: `TLS handshake failed` with
@@ -87,9 +98,9 @@ export class TlsEchoServer implements NetlabServer<tls.Server> {
       cert: options.cert,
       key: options.key,
       ca: options.ca,
+      ...tlsProfileOptions(tlsProfile(options.tlsProfile)),
       requestCert: true,
       rejectUnauthorized: !(options.allowUnauthorized ?? false),
-      minVersion: MIN_TLS_VERSION,
       handshakeTimeout: this.limits.handshakeTimeout,
       allowHalfOpen: true,
     });

@@ -1,13 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  ERR_TLS_CLOSED_BEFORE_GREETING,
-  TLS_ECHO_ERROR_EXPLANATIONS,
-  TLS_ERROR_EXPLANATIONS,
-  explainTlsError,
-  formatTlsError,
-} from '../src/index.ts';
+import { TLS_ERROR_EXPLANATIONS, explainTlsError, formatTlsError } from 'certs';
+import { ERR_TLS_CLOSED_BEFORE_GREETING, TLS_ECHO_ERROR_EXPLANATIONS } from '../src/index.ts';
 
+// The shared table itself is tested in packages/certs; here: tls-echo's addition and the README.
 describe('TLS error explanations', () => {
   it.each([
     'SELF_SIGNED_CERT_IN_CHAIN',
@@ -35,11 +31,6 @@ describe('TLS error explanations', () => {
     }
   });
 
-  it('returns undefined for codes it does not know', () => {
-    expect(explainTlsError('ERR_SOMETHING_ELSE')).toBeUndefined();
-    expect(explainTlsError(undefined)).toBeUndefined();
-  });
-
   it('keeps the shared table free of tls-echo: the echo-only code is added on top', () => {
     expect(explainTlsError(ERR_TLS_CLOSED_BEFORE_GREETING)).toBeUndefined();
     expect(explainTlsError(ERR_TLS_CLOSED_BEFORE_GREETING, TLS_ECHO_ERROR_EXPLANATIONS)).toMatch(
@@ -57,21 +48,6 @@ describe('TLS error explanations', () => {
     ).toBe(
       `ERR_TLS_CLOSED_BEFORE_GREETING: ${TLS_ECHO_ERROR_EXPLANATIONS[ERR_TLS_CLOSED_BEFORE_GREETING]!.explanation}`,
     );
-  });
-
-  it('formats a known code as CODE: explanation', () => {
-    expect(formatTlsError({ code: 'CERT_HAS_EXPIRED', message: 'certificate has expired' })).toBe(
-      `CERT_HAS_EXPIRED: ${explainTlsError('CERT_HAS_EXPIRED')}`,
-    );
-  });
-
-  it("falls back to OpenSSL's reason for an unknown code", () => {
-    const message =
-      '80BCA13D627F0000:error:0A000126:SSL routines:ssl3_read_n:unexpected eof while reading:../deps/openssl/openssl/ssl/record/rec_layer_s3.c:322:\n';
-    expect(formatTlsError({ code: 'ERR_SSL_UNEXPECTED_EOF_WHILE_READING', message })).toBe(
-      'ERR_SSL_UNEXPECTED_EOF_WHILE_READING: unexpected eof while reading',
-    );
-    expect(formatTlsError({ message: 'boom\nstack' })).toBe('ERR_UNKNOWN: boom');
   });
 
   it('are all listed in the README table', () => {

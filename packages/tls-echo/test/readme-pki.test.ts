@@ -7,7 +7,8 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from 'common';
 import { Teardown, startServer, waitForEvent } from 'common/harness';
-import { connectTlsEcho, createTlsEchoServer, loadCredentials } from '../src/index.ts';
+import { loadCredentials } from 'certs';
+import { connectTlsEcho, createTlsEchoServer } from '../src/index.ts';
 
 const teardown = new Teardown();
 afterEach(() => teardown.run());

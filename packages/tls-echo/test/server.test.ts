@@ -2,13 +2,9 @@ import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { explainTlsError } from 'certs';
 import { Teardown, startServer, waitForEvent, withTimeout } from 'common/harness';
-import {
-  TlsEchoServer,
-  createTlsEchoServer,
-  explainTlsError,
-  type TlsEchoServerOptions,
-} from '../src/index.ts';
+import { TlsEchoServer, createTlsEchoServer, type TlsEchoServerOptions } from '../src/index.ts';
 import { CapturedLog, TlsPeer, expiredPki, loadPki, type Pki } from './helpers.ts';
 
 const teardown = new Teardown();

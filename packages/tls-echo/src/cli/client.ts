@@ -4,6 +4,7 @@
  * (stderr), then sends stdin to the server and prints the replies (stdout).
  */
 import type { TLSSocket } from 'node:tls';
+import { formatTlsError, loadCredentials, loadTrustedCa } from 'certs';
 import {
   CliError,
   intFlag,
@@ -15,10 +16,8 @@ import {
 } from 'common';
 import { connectTlsEcho, describeConnection, type TlsConnectionInfo } from '../client.ts';
 import { DEFAULT_PORT } from '../constants.ts';
-import { loadCredentials, loadTrustedCa } from '../credentials.ts';
 import { ERR_TLS_CLOSED_BEFORE_GREETING, TLS_ECHO_ERROR_EXPLANATIONS } from '../explanations.ts';
 import { CLIENT_LIMITS } from '../limits.ts';
-import { formatTlsError } from '../protocol/error-codes.ts';
 import { credentialPaths, trustedCaPath } from './credentials.ts';
 
 const NAME = 'tls-echo';

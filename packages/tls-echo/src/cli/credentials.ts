@@ -4,8 +4,7 @@
  * the CLIs (cli/server.ts, cli/client.ts) call this). The library reads exactly the paths it is
  * given (`loadCredentials`).
  */
-import { ensureDevCerts } from 'certs';
-import type { CredentialPaths } from '../credentials.ts';
+import { ensureDevCerts, type CredentialPaths } from 'certs';
 
 /** `--cert`, `--key` and `--ca` as parsed: each may be absent. */
 export interface CredentialFlags {

@@ -1,5 +1,7 @@
 /** `tls-echo [flags]`: the mutual-TLS echo server on port 8000 as a program (§7.5.2, `pnpm start`). */
+import { loadCredentials, TLS_PROFILE_NAMES, type LoadedCredentials } from 'certs';
 import {
+  choiceFlag,
   createLogger,
   limitFlags,
   limitsHelp,
@@ -9,7 +11,6 @@ import {
   type Logger,
 } from 'common';
 import { DEFAULT_PORT } from '../constants.ts';
-import { loadCredentials, type LoadedCredentials } from '../credentials.ts';
 import { SERVER_LIMITS } from '../limits.ts';
 import { createTlsEchoServer } from '../server.ts';
 import { credentialPaths } from './credentials.ts';
@@ -17,6 +18,7 @@ import { credentialPaths } from './credentials.ts';
 const NAME = 'tls-echo';
 
 const USAGE = `usage: tls-echo [--cert FILE --key FILE --ca FILE] [--allow-unauthorized]
+                [--tls-profile intermediate|modern]
                 [--idle-timeout MS] [--handshake-timeout MS]
        tls-echo client --help
 
@@ -25,6 +27,7 @@ Mutual-TLS echo server (book §7.5.2). Default certificates: the dev PKI in cert
   --key FILE               its private key, PEM (default certs/server.key)
   --ca FILE                CA that client certificates must chain to (default certs/ca.crt)
   --allow-unauthorized     INSECURE: accept clients without a valid certificate (the book's demo)
+  --tls-profile NAME       intermediate (TLS 1.2 + 1.3, default) or modern (TLS 1.3 only)
 ${limitsHelp(SERVER_LIMITS)}`;
 
 /**
@@ -47,12 +50,19 @@ export async function serverMain(
       key: { type: 'string' },
       ca: { type: 'string' },
       'allow-unauthorized': { type: 'boolean' },
+      'tls-profile': { type: 'string' },
       ...limitFlags(SERVER_LIMITS),
     },
   });
   const v = args.values;
   const limits = readLimitFlags(SERVER_LIMITS, v);
   const allowUnauthorized = v['allow-unauthorized'] === true;
+  const tlsProfile = choiceFlag(
+    '--tls-profile',
+    v['tls-profile'],
+    TLS_PROFILE_NAMES,
+    'intermediate',
+  );
   const paths = await credentialPaths({ cert: v.cert, key: v.key, ca: v.ca }, 'server');
   const credentials = await loadCredentials(paths);
 
@@ -64,11 +74,14 @@ export async function serverMain(
     );
   }
   const { cert, key, ca } = credentials;
-  await serve(createTlsEchoServer({ cert, key, ca, allowUnauthorized, ...limits, logger }), {
-    name: NAME,
-    logger,
-    ...args.server,
-  });
+  await serve(
+    createTlsEchoServer({ cert, key, ca, allowUnauthorized, tlsProfile, ...limits, logger }),
+    {
+      name: NAME,
+      logger,
+      ...args.server,
+    },
+  );
 }
 
 function logCredentials(logger: Logger, credentials: LoadedCredentials): void {

@@ -2,7 +2,9 @@
  * Reads a certificate, its key and a CA from the paths it is given, and checks them (see
  * {@link checkCredentials}), so that a wrong file is one clear line at start rather than a
  * stack trace on the first connection. Reads only: it never creates, writes or picks a file.
- * Which files to use (the dev PKI when no flag is given) is the CLI's decision (main.ts).
+ * Which files to use (the dev PKI of `dev-certs.ts` when no flag is given) is each server's
+ * CLI's decision, never a library's. Shared by every netlab TLS server and client (tls-echo,
+ * https-server).
  */
 import type { X509Certificate } from 'node:crypto';
 import { open } from 'node:fs/promises';

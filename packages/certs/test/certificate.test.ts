@@ -1,9 +1,14 @@
 import { X509Certificate } from 'node:crypto';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createCa, issueCertificate } from 'certs';
 import { NetlabError, exitCodeFor } from 'common';
-import { CredentialsError, checkCredentials, summarizePeerCertificate } from '../src/index.ts';
+import {
+  CredentialsError,
+  checkCredentials,
+  createCa,
+  issueCertificate,
+  summarizePeerCertificate,
+} from '../src/index.ts';
 import { expiredPki, loadPki, type Pki } from './helpers.ts';
 
 let pki: Pki;

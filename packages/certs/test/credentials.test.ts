@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Teardown } from 'common/harness';
-import { credentialPaths, trustedCaPath } from '../src/cli/credentials.ts';
 import type { CredentialPaths, CredentialsError } from '../src/index.ts';
 import { MAX_PEM_FILE_BYTES, loadCredentials, loadTrustedCa } from '../src/index.ts';
 import { loadPki, type Pki } from './helpers.ts';
@@ -20,7 +19,7 @@ beforeAll(async () => {
 });
 
 async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'tls-echo-'));
+  const dir = await mkdtemp(join(tmpdir(), 'netlab-credentials-'));
   return teardown.add(dir, () => rm(dir, { recursive: true, force: true }));
 }
 
@@ -32,30 +31,6 @@ async function loadError(paths: Partial<CredentialPaths>): Promise<CredentialsEr
     (err: CredentialsError) => err,
   );
 }
-
-describe('the CLIs’ default paths (cli/credentials.ts)', () => {
-  it('default to the dev PKI (server pair, or client pair), which loads', async () => {
-    const serverPaths = await credentialPaths({}, 'server');
-    expect(serverPaths).toEqual(server);
-    const loaded = await loadCredentials(serverPaths);
-    expect(loaded.paths).toEqual(server);
-    expect(loaded.cert.toString()).toBe(pki.server.cert);
-    const client = await loadCredentials(await credentialPaths({}, 'client'));
-    expect(client.paths.cert).toBe(pki.paths.clientCert);
-    expect(await trustedCaPath(undefined)).toBe(pki.paths.ca);
-  });
-
-  it('keep every path a flag gave, and fill only the others', async () => {
-    const given = { cert: '/x/a.crt', key: '/x/a.key', ca: '/x/ca.crt' };
-    expect(await credentialPaths(given, 'client')).toEqual(given);
-    expect(await credentialPaths({ key: '/x/a.key' }, 'client')).toEqual({
-      cert: pki.paths.clientCert,
-      key: '/x/a.key',
-      ca: pki.paths.ca,
-    });
-    expect(await trustedCaPath('/x/ca.crt')).toBe('/x/ca.crt');
-  });
-});
 
 describe('loadCredentials', () => {
   it('reports a missing file by path (ERR_TLS_CREDENTIALS_UNREADABLE)', async () => {
