@@ -181,7 +181,7 @@ export async function staticContentDemo(
     return child.report();
   });
 
-  // 3. A CPU profile of each route under keep-alive load.
+  // 3. A CPU profile of each route under keep-alive load (the samples of the load window only).
   const profiles: RouteProfile[] = [];
   if (profile) {
     await withTempDir(async (dir) => {
@@ -190,6 +190,7 @@ export async function staticContentDemo(
         const profDir = join(dir, route);
         let window: ProfileWindow | undefined;
         const figures = await withChild(await start(false, profDir), async (child) => {
+          await load(child, route, 'keep-alive', Math.min(limits.duration, 500)); // JIT warm-up
           const from = monotonicUs();
           const result = await load(child, route, 'keep-alive', limits.duration);
           window = { from, to: monotonicUs() };
