@@ -1,4 +1,13 @@
-export { createHttpServer, HttpServer, type HttpConnection } from './server.ts';
+export { createHttpServer, HttpServer } from './server.ts';
+export { HttpHandler, type HttpConnection } from './handler.ts';
+export {
+  isHttp2Request,
+  closeConnectionHeader,
+  abortResponse,
+  type HttpRequest,
+  type HttpResponse,
+  type ServerRequest,
+} from './http-message.ts';
 export { LIMITS, CLIENT_LIMITS } from './limits.ts';
 export { parseRequestTarget, type RequestTarget } from './protocol/request-target.ts';
 export {

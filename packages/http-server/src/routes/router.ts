@@ -1,11 +1,15 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'common';
+import type { HttpRequest, HttpResponse } from '../http-message.ts';
 import type { RequestTarget } from '../protocol/request-target.ts';
 
-/** What a route handler gets: the book's `(req, res)` plus the server's limits and logger. */
+/**
+ * What a route handler gets: the book's `(req, res)` plus the server's limits and logger.
+ * `req` and `res` are what `node:http` and the http2 compatibility API share (see
+ * `http-message.ts`), so a route serves HTTP/1.1 and HTTP/2 alike.
+ */
 export interface RouteContext {
-  req: IncomingMessage;
-  res: ServerResponse;
+  req: HttpRequest;
+  res: HttpResponse;
   /** The request-target split into `pathname` and `search` (see `parseRequestTarget`). */
   target: RequestTarget;
   /** Largest body the server accepts, in bytes. */
@@ -57,7 +61,7 @@ export function matchRoute(table: RouteTable, method: string, pathname: string):
 
 /** Sends a small `text/plain` answer with a correct `Content-Length` (bytes, not characters). */
 export function sendText(
-  res: ServerResponse,
+  res: HttpResponse,
   statusCode: number,
   text: string,
   headers: Readonly<Record<string, string | number>> = {},
