@@ -1,4 +1,7 @@
 /**
+ * TODO(common): memory-demo and the other CLIs print tables too; `formatTable` (CJK-aware
+ * widths), `formatBytes` and `hexPreview` could move to common.
+ *
  * Plain-text tables for the demos' printers: columns padded to their widest cell, numbers
  * right-aligned. Widths count terminal columns, so CJK text (two columns per character) lines up.
  */

@@ -1,4 +1,7 @@
 /**
+ * TODO(common): `runLoad` (autocannon + the server's CPU per request from /proc) is what
+ * http-server's bench does in its own `load()`; it could be one helper in common/bench.
+ *
  * Load and single requests against the static-content child: autocannon for throughput (with
  * or without keep-alive), one raw request per HTTP flavour for the write trace, and a sequence
  * of keep-alive requests for timing the handle's `writev`.
