@@ -33,6 +33,7 @@ export {
   type DevCertPaths,
   type EnsureDevCertsOptions,
 } from './dev-certs.ts';
+export { credentialPaths, trustedCaPath, type CredentialFlags } from './dev-credentials.ts';
 export {
   PkiError,
   CredentialsError,

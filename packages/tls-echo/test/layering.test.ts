@@ -34,7 +34,9 @@ describe('layering', () => {
       );
       expect(text, file).not.toMatch(/process\.(argv|env)/);
     }
-    // …and the CLI is where the dev PKI comes in.
-    expect(await readFile(join(SRC, 'cli/credentials.ts'), 'utf8')).toMatch(/\bensureDevCerts\b/);
+    // …and the CLIs are where the dev PKI comes in (certs' credentialPaths: flag or dev PKI).
+    for (const cli of ['cli/server.ts', 'cli/client.ts']) {
+      expect(await readFile(join(SRC, cli), 'utf8'), cli).toMatch(/\bcredentialPaths\b/);
+    }
   });
 });

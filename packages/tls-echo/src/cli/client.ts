@@ -4,7 +4,13 @@
  * (stderr), then sends stdin to the server and prints the replies (stdout).
  */
 import type { TLSSocket } from 'node:tls';
-import { formatTlsError, loadCredentials, loadTrustedCa } from 'certs';
+import {
+  credentialPaths,
+  formatTlsError,
+  loadCredentials,
+  loadTrustedCa,
+  trustedCaPath,
+} from 'certs';
 import {
   CliError,
   intFlag,
@@ -18,7 +24,6 @@ import { connectTlsEcho, describeConnection, type TlsConnectionInfo } from '../c
 import { DEFAULT_PORT } from '../constants.ts';
 import { ERR_TLS_CLOSED_BEFORE_GREETING, TLS_ECHO_ERROR_EXPLANATIONS } from '../explanations.ts';
 import { CLIENT_LIMITS } from '../limits.ts';
-import { credentialPaths, trustedCaPath } from './credentials.ts';
 
 const NAME = 'tls-echo';
 

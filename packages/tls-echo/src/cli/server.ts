@@ -1,5 +1,5 @@
 /** `tls-echo [flags]`: the mutual-TLS echo server on port 8000 as a program (§7.5.2, `pnpm start`). */
-import { loadCredentials, TLS_PROFILE_NAMES, type LoadedCredentials } from 'certs';
+import { credentialPaths, loadCredentials, TLS_PROFILE_NAMES, type LoadedCredentials } from 'certs';
 import {
   choiceFlag,
   createLogger,
@@ -13,7 +13,6 @@ import {
 import { DEFAULT_PORT } from '../constants.ts';
 import { SERVER_LIMITS } from '../limits.ts';
 import { createTlsEchoServer } from '../server.ts';
-import { credentialPaths } from './credentials.ts';
 
 const NAME = 'tls-echo';
 

@@ -1,7 +1,6 @@
-/** Which files the CLIs load (cli/credentials.ts): the flags given, the dev PKI for the rest. */
-import { loadCredentials } from 'certs';
+/** Which files the CLIs load (dev-credentials.ts): the flags given, the dev PKI for the rest. */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { credentialPaths, trustedCaPath } from '../src/cli/credentials.ts';
+import { credentialPaths, loadCredentials, trustedCaPath } from '../src/index.ts';
 import { loadPki, type Pki } from './helpers.ts';
 
 let pki: Pki;
@@ -9,7 +8,7 @@ beforeAll(async () => {
   pki = await loadPki();
 });
 
-describe('the CLIs’ default paths (cli/credentials.ts)', () => {
+describe('the CLIs’ default paths (dev-credentials.ts)', () => {
   it('default to the dev PKI (server pair, or client pair), which loads', async () => {
     const server = { cert: pki.paths.serverCert, key: pki.paths.serverKey, ca: pki.paths.ca };
     const serverPaths = await credentialPaths({}, 'server');

@@ -1,10 +1,11 @@
 /**
- * Which certificate files the CLIs use: the ones their flags name, and for a flag not given the
+ * Which certificate files a CLI uses: the ones its flags name, and for a flag not given the
  * dev PKI in certs/ (`ensureDevCerts()`, which generates it on first use: a file write, so only
- * the CLIs (cli/server.ts, cli/client.ts) call this). The library reads exactly the paths it is
- * given (`loadCredentials`).
+ * CLIs call this, never a library). Libraries read exactly the paths they are given
+ * (`loadCredentials`). Shared by the CLIs of tls-echo and https-server.
  */
-import { ensureDevCerts, type CredentialPaths } from 'certs';
+import type { CredentialPaths } from './credentials.ts';
+import { ensureDevCerts } from './dev-certs.ts';
 
 /** `--cert`, `--key` and `--ca` as parsed: each may be absent. */
 export interface CredentialFlags {
