@@ -279,10 +279,10 @@ export class Connection implements FrameSink, MessageSink, DeflateHost {
     payload: Buffer | string,
     fin: boolean,
     rsv1: boolean,
-    inflatedLength: number,
+    original: Buffer | string | undefined,
   ): void {
     if (!this.#socket.writable) return;
-    this.#writeFrame(opcode, payload, fin, rsv1, inflatedLength);
+    this.#writeFrame(opcode, payload, fin, rsv1, original);
   }
 
   onSendQueueEmpty(): void {
@@ -357,23 +357,11 @@ export class Connection implements FrameSink, MessageSink, DeflateHost {
     payload: Buffer | string,
     fin: boolean,
     rsv1: boolean,
-    inflatedLength?: number,
+    original?: Buffer | string,
   ): boolean {
     const masked = this.#role === 'client';
     const frames = encodeFrame(opcode, payload, { fin, mask: masked, rsv: rsv1 ? RSV1 : 0 });
-    if (this.#observer !== undefined) {
-      const bytes = typeof payload === 'string' ? Buffer.from(payload) : payload;
-      this.#observer({
-        direction: 'out',
-        fin,
-        rsv1,
-        opcode,
-        masked,
-        payloadLength: bytes.length,
-        inflatedLength: rsv1 || inflatedLength !== bytes.length ? inflatedLength : undefined,
-        head: Buffer.from(bytes.subarray(0, HEAD_BYTES)),
-      });
-    }
+    if (this.#observer !== undefined) this.#observeOut(opcode, payload, fin, rsv1, original);
     if (frames.length === 1) return this.#socket.write(frames[0]!);
     this.#socket.cork();
     for (const frame of frames) this.#socket.write(frame);
@@ -395,6 +383,27 @@ export class Connection implements FrameSink, MessageSink, DeflateHost {
   #end(): void {
     if (this.#deflate !== undefined && !this.#deflate.idle) this.#endPending = true;
     else this.#socket.end();
+  }
+
+  #observeOut(
+    opcode: Opcode,
+    payload: Buffer | string,
+    fin: boolean,
+    rsv1: boolean,
+    original: Buffer | string | undefined,
+  ): void {
+    const wire = typeof payload === 'string' ? Buffer.from(payload) : payload;
+    const inflated = typeof original === 'string' ? Buffer.from(original) : original;
+    this.#observer?.({
+      direction: 'out',
+      fin,
+      rsv1,
+      opcode,
+      masked: this.#role === 'client',
+      payloadLength: wire.length,
+      inflatedLength: inflated?.length,
+      head: Buffer.from((inflated ?? wire).subarray(0, HEAD_BYTES)),
+    });
   }
 
   #observe(header: FrameHeader, payload: Buffer, inflatedLength: number | undefined): void {

@@ -55,10 +55,12 @@ function describe(frame: FrameInfo): string {
     type: 'frame',
     direction: frame.direction,
     fin: frame.fin,
+    rsv1: frame.rsv1,
     opcode: frame.opcode,
     opcodeName: Opcode[frame.opcode],
     masked: frame.masked,
     payloadLength: frame.payloadLength,
+    inflatedLength: frame.inflatedLength,
     head: frame.head.toString('hex'),
   });
 }
@@ -99,7 +101,10 @@ export function createEndpoints(options: EndpointsOptions): Map<string, Endpoint
     const tap = url.searchParams.get('tap');
     if (tap !== null && TAP_ID.test(tap)) {
       ws.observeFrames((frame) => report(tap, describe(frame)));
-      report(tap, JSON.stringify({ type: 'open', protocol: ws.protocol }));
+      report(
+        tap,
+        JSON.stringify({ type: 'open', protocol: ws.protocol, extensions: ws.extensions }),
+      );
       ws.on('close', (code: number, reason: string) =>
         report(tap, JSON.stringify({ type: 'close', code, reason })),
       );

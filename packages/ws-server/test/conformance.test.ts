@@ -63,6 +63,7 @@ describe('1 framing', () => {
         [Opcode.Binary, length, false],
         [Opcode.Close, 2, false],
       ]);
+      expect(frames.some((x) => x.rsv1)).toBe(false); // no extension: RSV1 never set
       expect(frames[0]!.payload.toString()).toBe(text);
       expect(frames[1]!.payload.equals(bin)).toBe(true);
     });

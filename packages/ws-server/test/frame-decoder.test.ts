@@ -4,7 +4,10 @@ import { Opcode } from '../src/constants.ts';
 import { WsProtocolError } from '../src/errors.ts';
 import { FrameDecoder, type FrameHeader, type Role } from '../src/protocol/frame-decoder.ts';
 import { encodeFrame } from '../src/protocol/frame-encoder.ts';
-import { randomChunks, seeded, splitAt, type Frame } from './helpers.ts';
+import { randomChunks, seeded, splitAt, type Frame as RawFrame } from './helpers.ts';
+
+/** A decoded frame (these tests never set RSV1 where it is valid). */
+type Frame = Omit<RawFrame, 'rsv1'>;
 
 /** Decodes copies of `chunks` (the decoder unmasks in place, so fixtures must not be fed twice). */
 function decode(chunks: Buffer[], role: Role, maxPayload = 2 ** 30): Frame[] {
@@ -272,5 +275,67 @@ describe('FrameDecoder properties (fast-check)', () => {
       ),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('FrameDecoder with permessage-deflate (RFC 7692 §6)', () => {
+  const frames: FrameHeader[] = [];
+  const decoder = (): FrameDecoder =>
+    new FrameDecoder(
+      { onHeader: () => {}, onFrame: (h: FrameHeader) => frames.push(h) },
+      { role: 'client', maxPayload: 1024, perMessageDeflate: true },
+    );
+  const fails = (bytes: Buffer): string | undefined => {
+    try {
+      decoder().push(bytes);
+    } catch (err) {
+      if (err instanceof WsProtocolError) return `${err.code} ${err.closeCode}`;
+      throw err;
+    }
+    return undefined;
+  };
+
+  it('accepts RSV1 on the first frame of a text or binary message', () => {
+    frames.length = 0;
+    const d = decoder();
+    d.push(hex('c1 01 00')); // FIN, RSV1, text
+    d.push(hex('42 01 00 80 01 00')); // RSV1 binary fragment, then a continuation
+    expect(frames.map((f) => [f.opcode, f.rsv1, f.fin])).toEqual([
+      [Opcode.Text, true, true],
+      [Opcode.Binary, true, false],
+      [Opcode.Continuation, false, true],
+    ]);
+  });
+
+  for (const [name, bytes] of [
+    ['a continuation frame', hex('c0 00')],
+    ['a ping', hex('c9 00')],
+    ['a close frame', hex('c8 00')],
+    ['RSV2', hex('a1 00')],
+    ['RSV3', hex('91 00')],
+  ] as const) {
+    it(`rejects RSV1 on ${name} with 1002`, () => {
+      expect(fails(bytes)).toBe('ERR_WS_RESERVED_BITS 1002');
+    });
+  }
+
+  it('holds frames while the sink works on one, and delivers them on release', () => {
+    const seen: string[] = [];
+    const d: FrameDecoder = new FrameDecoder(
+      {
+        onHeader: () => {},
+        onFrame: (h: FrameHeader, p: Buffer) => {
+          seen.push(p.toString());
+          if (h.rsv1) d.hold();
+        },
+      },
+      { role: 'client', maxPayload: 1024, perMessageDeflate: true },
+    );
+    d.push(Buffer.concat([hex('c1 01 61'), hex('81 01 62')])); // "a" (RSV1), then "b"
+    expect([seen, d.held]).toEqual([['a'], true]);
+    d.push(hex('81 01 63'));
+    expect(seen).toEqual(['a']);
+    d.release();
+    expect([seen, d.held]).toEqual([['a', 'b', 'c'], false]);
   });
 });

@@ -8,6 +8,8 @@ import { encodeFrame, type EncodeOptions } from '../src/protocol/frame-encoder.t
 /** A decoded frame, for assertions. */
 export interface Frame {
   fin: boolean;
+  /** RSV1 (a compressed message's first frame, when permessage-deflate was negotiated). */
+  rsv1: boolean;
   opcode: Opcode;
   masked: boolean;
   payload: Buffer;
@@ -35,12 +37,15 @@ export function parseFrames(
       onFrame: (h: FrameHeader, payload: Buffer) =>
         frames.push({
           fin: h.fin,
+          rsv1: h.rsv1,
           opcode: h.opcode,
           masked: h.masked,
           payload: Buffer.from(payload),
         }),
     },
-    { role, maxPayload },
+    // RSV1 is let through: tests of compressed messages look at it (the server is checked for
+    // never setting it without the extension).
+    { role, maxPayload, perMessageDeflate: true },
   );
   decoder.push(bytes);
   if (decoder.bufferedBytes !== 0)
@@ -89,9 +94,15 @@ function completeFrames(bytes: Buffer): Frame[] {
     {
       onHeader: () => {},
       onFrame: (h, p) =>
-        frames.push({ fin: h.fin, opcode: h.opcode, masked: h.masked, payload: Buffer.from(p) }),
+        frames.push({
+          fin: h.fin,
+          rsv1: h.rsv1,
+          opcode: h.opcode,
+          masked: h.masked,
+          payload: Buffer.from(p),
+        }),
     },
-    { role: 'client', maxPayload: 2 ** 30 },
+    { role: 'client', maxPayload: 2 ** 30, perMessageDeflate: true },
   );
   decoder.push(bytes);
   return frames;

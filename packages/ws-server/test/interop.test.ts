@@ -3,10 +3,10 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import { startServer, Teardown, waitForEvent } from 'common/harness';
 import { afterEach, describe, expect, it } from 'vitest';
-import WsLib, { WebSocketServer } from 'ws';
+import WsLib, { WebSocketServer, type PerMessageDeflateOptions as WsDeflateOptions } from 'ws';
 import { connect } from '../src/client.ts';
-import { createWsServer } from '../src/server.ts';
-import type { WebSocket } from '../src/websocket.ts';
+import { createWsServer, type WsServerOptions } from '../src/server.ts';
+import type { FrameInfo, WebSocket } from '../src/websocket.ts';
 
 const teardown = new Teardown();
 afterEach(() => teardown.run());
@@ -136,4 +136,163 @@ describe('this client → ws server', () => {
     peer.close(4001, 'server says bye');
     expect(await waitForEvent(ws, 'close')).toEqual([4001, 'server says bye']);
   });
+});
+
+describe('with permessage-deflate', () => {
+  const json = JSON.stringify(
+    Array.from({ length: 400 }, (_, i) => ({ id: i, name: `item ${i}`, poem: '静夜思' })),
+  );
+  const random = Buffer.from(Array.from({ length: 50_000 }, (_, i) => (i * 2654435761) >>> 24));
+
+  async function wsClient(
+    serverDeflate: WsServerOptions['perMessageDeflate'],
+    clientDeflate: boolean | WsDeflateOptions,
+  ): Promise<{ client: WsLib; inFrames: FrameInfo[]; extensions: string }> {
+    const app = createWsServer({ heartbeatInterval: 0, perMessageDeflate: serverDeflate });
+    const inFrames: FrameInfo[] = [];
+    let extensions = '';
+    app.on('connection', (ws: WebSocket) => {
+      extensions = ws.extensions;
+      ws.observeFrames((f) => f.direction === 'in' && inFrames.push(f));
+    });
+    const srv = await startServer(app);
+    teardown.add(srv, () => srv.close());
+    const client = new WsLib(srv.url('ws', '/echo'), { perMessageDeflate: clientDeflate });
+    teardown.add(client, () => client.terminate());
+    await waitForEvent(client, 'open');
+    return { client, inFrames, extensions };
+  }
+
+  async function echoes(client: WsLib, send: () => void, n: number): Promise<[Buffer, boolean][]> {
+    const got: [Buffer, boolean][] = [];
+    await new Promise<void>((resolve) => {
+      client.on('message', (data: Buffer, isBinary: boolean) => {
+        got.push([data, isBinary]);
+        if (got.length === n) resolve();
+      });
+      send();
+    });
+    return got;
+  }
+
+  for (const [name, serverOptions, clientOptions, header] of [
+    [
+      'defaults (no context takeover)',
+      true,
+      true,
+      'permessage-deflate; server_no_context_takeover; client_no_context_takeover',
+    ],
+    [
+      'context takeover, small windows',
+      { serverNoContextTakeover: false, clientNoContextTakeover: false },
+      { serverMaxWindowBits: 10, clientMaxWindowBits: 9 },
+      'permessage-deflate; server_max_window_bits=10; client_max_window_bits=9',
+    ],
+    [
+      'window bits 8 both ways',
+      { serverNoContextTakeover: false, clientNoContextTakeover: false },
+      { serverMaxWindowBits: 8, clientMaxWindowBits: 8 },
+      'permessage-deflate; server_max_window_bits=8; client_max_window_bits=8',
+    ],
+  ] as const) {
+    it(`ws client → this server, ${name}: compressed both ways, fragmented too`, async () => {
+      const { client, inFrames, extensions } = await wsClient(serverOptions, clientOptions);
+      expect(extensions).toBe(header);
+      expect(client.extensions).toBe('permessage-deflate'); // ws names the extension only
+      const got = await echoes(
+        client,
+        () => {
+          for (let i = 0; i < 3; i += 1) client.send(json);
+          client.send(random);
+          client.send(json.slice(0, 5000), { fin: false });
+          client.send(json.slice(5000), { fin: true });
+        },
+        5,
+      );
+      expect(got.map(([d, b]) => [b ? d.toString('hex') : d.toString(), b])).toEqual([
+        [json, false],
+        [json, false],
+        [json, false],
+        [random.toString('hex'), true],
+        [json, false],
+      ]);
+      // What the server received was compressed: RSV1 on each message's first frame.
+      expect(inFrames.filter((f) => f.opcode !== 0).map((f) => f.rsv1)).toEqual([
+        true,
+        true,
+        true,
+        true,
+        true,
+      ]);
+    });
+  }
+
+  async function wsServer(
+    deflate: boolean | WsDeflateOptions,
+  ): Promise<{ url: string; peers: WsLib[] }> {
+    const http = createServer();
+    const wss = new WebSocketServer({ server: http, perMessageDeflate: deflate });
+    const peers: WsLib[] = [];
+    wss.on('connection', (peer: WsLib) => {
+      peers.push(peer);
+      peer.on('message', (data: Buffer, isBinary: boolean) =>
+        peer.send(data, { binary: isBinary }),
+      );
+    });
+    const srv = await startServer(http);
+    teardown.add(srv, () => srv.close());
+    teardown.add(wss, () => wss.close());
+    return { url: srv.url('ws', '/'), peers };
+  }
+
+  // The headers are ws's answers to this client's offers.
+  for (const [name, serverOptions, clientOptions, header] of [
+    [
+      'defaults',
+      { threshold: 0 },
+      true,
+      'permessage-deflate; server_no_context_takeover; client_no_context_takeover',
+    ],
+    [
+      'context takeover',
+      { threshold: 0 },
+      { serverNoContextTakeover: false, clientNoContextTakeover: false },
+      'permessage-deflate',
+    ],
+    [
+      "the server's own window limit",
+      { threshold: 0, serverMaxWindowBits: 9 },
+      { serverNoContextTakeover: false, clientNoContextTakeover: false, clientMaxWindowBits: 10 },
+      'permessage-deflate; client_max_window_bits=10; server_max_window_bits=9',
+    ],
+  ] as const) {
+    it(`this client → ws server, ${name}: compressed both ways`, async () => {
+      const { url } = await wsServer(serverOptions);
+      const ws = await connect(url, { perMessageDeflate: clientOptions });
+      teardown.add(ws, () => ws.terminate());
+      expect(ws.extensions).toBe(header);
+      const compressed: boolean[] = [];
+      ws.observeFrames((f) => f.direction === 'in' && f.opcode !== 0 && compressed.push(f.rsv1));
+      const received: [string | Buffer, boolean][] = [];
+      const done = new Promise<void>((resolve) =>
+        ws.on('message', (data: string | Buffer, isBinary: boolean) => {
+          received.push([data, isBinary]);
+          if (received.length === 4) resolve();
+        }),
+      );
+      ws.send(json);
+      ws.send(random);
+      ws.send(json.slice(0, 3000), { fin: false });
+      ws.send(json.slice(3000));
+      ws.send(json);
+      await done;
+      expect(received.map(([d, b]) => [b ? (d as Buffer).toString('hex') : d, b])).toEqual([
+        [json, false],
+        [random.toString('hex'), true],
+        [json, false],
+        [json, false],
+      ]);
+      expect(compressed).toEqual([true, true, true, true]); // ws compressed every echo
+    });
+  }
 });

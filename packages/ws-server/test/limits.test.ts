@@ -8,7 +8,7 @@ import { flagName, InvalidArgumentError } from 'common';
 import { execMain, startMain, Teardown } from 'common/harness';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connect } from '../src/client.ts';
-import { CLIENT_LIMITS, CONNECTION_LIMITS, LIMITS } from '../src/limits.ts';
+import { CLIENT_LIMITS, CONNECTION_LIMITS, DEFLATE_LIMITS, LIMITS } from '../src/limits.ts';
 import { createWsServer } from '../src/server.ts';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
@@ -83,5 +83,50 @@ describe('the limit table', () => {
     ]);
     expect(code).toBe(2);
     expect(stderr).toContain(`--max-payload must be between 1 and ${CLIENT_LIMITS.maxPayload.max}`);
+  });
+});
+
+describe('the permessage-deflate table (DEFLATE_LIMITS)', () => {
+  it('createWsServer() and connect() accept every bound and refuse one past it, naming the field', async () => {
+    for (const [key, limit] of Object.entries(DEFLATE_LIMITS)) {
+      for (const good of [limit.min, limit.max]) {
+        expect(
+          () => createWsServer({ perMessageDeflate: { [key]: good } }),
+          `${key} ${good}`,
+        ).not.toThrow();
+      }
+      for (const bad of [limit.min - 1, limit.max + 1, 1.5]) {
+        const expected = expect.objectContaining({
+          code: 'ERR_OUT_OF_RANGE', // Node's validateInteger: also for 1.5
+          message: expect.stringContaining(key),
+        });
+        expect(
+          () => createWsServer({ perMessageDeflate: { [key]: bad } }),
+          `${key} ${bad}`,
+        ).toThrow(expected);
+        await expect(
+          connect('ws://127.0.0.1:1/', { perMessageDeflate: { [key]: bad } }),
+        ).rejects.toThrow(expected);
+      }
+    }
+  });
+
+  it('refuses a perMessageDeflate that is not a boolean or an object, and flags that are not booleans', () => {
+    for (const bad of ['yes', 1, null]) {
+      expect(() => createWsServer({ perMessageDeflate: bad as never })).toThrow(
+        expect.objectContaining({
+          code: 'ERR_INVALID_ARG_TYPE',
+          message: expect.stringContaining('perMessageDeflate'),
+        }),
+      );
+    }
+    expect(() =>
+      createWsServer({ perMessageDeflate: { serverNoContextTakeover: 'no' as never } }),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'ERR_INVALID_ARG_TYPE',
+        message: expect.stringContaining('serverNoContextTakeover'),
+      }),
+    );
   });
 });

@@ -53,6 +53,7 @@ describe('ws-server CLI', () => {
     [['--frobnicate'], /unknown flag --frobnicate/],
     [['client'], /client needs exactly one URL/],
     [['client', 'http://127.0.0.1:1/'], /URL must start with ws:\/\//],
+    [['--deflate-context-takeover'], /--deflate-context-takeover needs --deflate/],
   ];
   for (const [args, message] of badFlags) {
     it(`exits 2 on ${args.join(' ')}`, async () => {
@@ -92,5 +93,24 @@ describe('client CLI (small wscat)', () => {
     expect(code).toBe(0);
     expect(stdout).toBe('<binary 2 bytes: 6869>');
     expect(stderr).toMatch(/subprotocol chat/);
+  });
+
+  it('--deflate on both sides negotiates permessage-deflate (and says so)', async () => {
+    const proc = await server(['--deflate', '--deflate-context-takeover']);
+    const line = 'x'.repeat(3000); // over the 1 KiB threshold: compressed both ways
+    const { code, stdout, stderr } = await execMain(
+      MAIN,
+      ['client', `ws://${proc.address}/echo`, '--deflate'],
+      { input: `${line}\n` },
+    );
+    expect(code).toBe(0);
+    expect(stdout).toBe(line);
+    // The client offers no-context-takeover both ways; the server honours the offer.
+    expect(stderr).toMatch(
+      /\(permessage-deflate; server_no_context_takeover; client_no_context_takeover\)/,
+    );
+    expect(proc.stdout.text).toMatch(
+      /"extensions":"permessage-deflate; server_no_context_takeover/,
+    );
   });
 });

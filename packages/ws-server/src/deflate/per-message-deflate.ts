@@ -32,13 +32,16 @@ export interface NegotiatedDeflate {
 
 /** What the connection does for its {@link PerMessageDeflate}. */
 export interface DeflateHost {
-  /** Writes one frame now. `inflatedLength`: the payload's size before compression. */
+  /**
+   * Writes one frame now. `original`: for a frame of a compressed message, its payload before
+   * compression (for the frame observer); undefined for an uncompressed frame.
+   */
   writeFrame(
     opcode: Opcode,
     payload: Buffer | string,
     fin: boolean,
     rsv1: boolean,
-    inflatedLength: number,
+    original: Buffer | string | undefined,
   ): void;
   /** Every queued frame has been written. */
   onSendQueueEmpty(): void;
@@ -137,7 +140,7 @@ export class PerMessageDeflate implements CompressorSink, DecompressorSink {
       payload,
       frame.fin,
       frame.opcode !== Opcode.Continuation,
-      frame.length,
+      frame.payload,
     );
     this.#pump();
   }
@@ -167,7 +170,7 @@ export class PerMessageDeflate implements CompressorSink, DecompressorSink {
     length: number,
   ): void {
     if (!compress && this.idle) {
-      this.#host.writeFrame(opcode, payload, fin, false, length);
+      this.#host.writeFrame(opcode, payload, fin, false, undefined);
       return;
     }
     this.#queue.push({ opcode, payload, fin, compress, length });
@@ -187,7 +190,7 @@ export class PerMessageDeflate implements CompressorSink, DecompressorSink {
         return;
       }
       this.#shift();
-      this.#host.writeFrame(frame.opcode, frame.payload, frame.fin, false, frame.length);
+      this.#host.writeFrame(frame.opcode, frame.payload, frame.fin, false, undefined);
     }
     this.#host.onSendQueueEmpty();
   }

@@ -249,6 +249,8 @@ export class Decompressor implements ZlibJob {
   /** `stream.bytesWritten` (input zlib consumed) before this write, and the input's length. */
   #consumedBefore = 0;
   #inputLength = 0;
+  /** After the DEFLATE stream ended: 1 + the message bytes that followed its end (see below). */
+  #afterEnd = 0;
 
   constructor(settings: DirectionSettings, sink: DecompressorSink) {
     this.#settings = settings;
@@ -307,14 +309,20 @@ export class Decompressor implements ZlibJob {
     }
     const stream = this.#stream!;
     const unconsumed = this.#inputLength - (stream.bytesWritten - this.#consumedBefore);
-    // zlib stops consuming at the end of a DEFLATE stream (a block with BFINAL set). That is
-    // allowed at the end of a message (the trailer we appended stays unread), and the stream
-    // cannot be used again (its readable side has ended); anything else after it is garbage.
-    const ended = unconsumed > 0;
-    if (ended && (!this.#fin || unconsumed > DEFLATE_TRAILER.length)) {
-      this.#fail(invalidCompressed('data after the final block'));
-      return;
+    // zlib stops consuming input at the end of a DEFLATE stream (a block with BFINAL set, RFC
+    // 7692 §7.2.3.4): what follows in the message is not inflated. Allowed: the trailer we
+    // appended and one octet (the §7.2.3.4 example ends its final block with `00`, an empty
+    // block header and padding). More is garbage. The stream cannot be used again (its
+    // readable side has ended): the next message starts with a fresh one, as in `ws`.
+    const ended = unconsumed > 0 || this.#afterEnd > 0;
+    if (ended) {
+      this.#afterEnd += unconsumed - (this.#fin ? DEFLATE_TRAILER.length : 0) + 1;
+      if (this.#afterEnd > 2) {
+        this.#fail(invalidCompressed('data after the final block'));
+        return;
+      }
     }
+    if (this.#fin) this.#afterEnd = 0;
     if (this.#closed || (this.#fin && (ended || this.#settings.noContextTakeover)))
       this.#dropStream(ended || this.#closed);
     this.#busy = false;
@@ -325,6 +333,7 @@ export class Decompressor implements ZlibJob {
   #fail(err: WsProtocolError): void {
     if (!this.#busy) return;
     this.#busy = false;
+    this.#afterEnd = 0;
     this.#dropStream(true);
     zlibQueue.done();
     if (!this.#closed) this.#sink.onDecompressFailed(err);
