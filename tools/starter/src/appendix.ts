@@ -93,7 +93,8 @@ export function standaloneSection(facts: ExportFacts): string {
     );
   }
   lines.push(
-    `- \`.github/workflows/ci.yml\` runs lint, typecheck and the tests on Node.js 20 in Debian` +
+    `- \`.github/workflows/ci.yml\` runs lint, typecheck and the tests on Node.js 20 in Debian ` +
+      '(`npm ci` once you commit the package-lock.json that `npm install` writes)' +
       (facts.debian.length === 0
         ? '.'
         : `, with ${list(facts.debian)} for the tests' real clients.`),

@@ -9,7 +9,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import * as prettier from 'prettier';
 import { analyze, type Analysis } from './analyze.ts';
-import { originLine, standaloneSection } from './appendix.ts';
+import { originLine, standaloneSection, type ExportFacts } from './appendix.ts';
 import {
   ciWorkflow,
   debianPackages,
@@ -87,6 +87,52 @@ function runtimeFiles(analysis: Analysis, roots: readonly string[]): Set<string>
   return seen;
 }
 
+/**
+ * Every npm import of the analysed files, with the workspace package whose lockfile entry gives
+ * its version; run-time when a file reachable from `src/` (or a carried CLI script) imports it
+ * as a value.
+ */
+function dependencyUses(
+  analysis: Analysis,
+  pkg: WorkspacePackage,
+  runtimeRoots: readonly string[],
+): DependencyUse[] {
+  const runtime = runtimeFiles(analysis, runtimeRoots);
+  const uses: DependencyUse[] = [];
+  for (const [file, edges] of analysis.edges) {
+    const from = analysis.inlined.get(file) ?? pkg;
+    for (const edge of edges) {
+      if (!('npm' in edge)) continue;
+      uses.push({ name: edge.npm, from, runtime: runtime.has(file) && !edge.typeOnly });
+    }
+  }
+  return uses;
+}
+
+/** A file of the exported project; `format` marks text that prettier formats before writing. */
+interface OutputFile {
+  content: string | Buffer;
+  format: boolean;
+}
+
+/** Formats the marked files with the root's prettier options and writes everything. */
+async function writeProject(
+  ws: Workspace,
+  target: string,
+  out: ReadonlyMap<string, OutputFile>,
+): Promise<void> {
+  const options = JSON.parse(rootFile(ws, '.prettierrc.json') ?? '{}') as prettier.Options;
+  for (const [path, { content, format }] of out) {
+    let data = content;
+    if (format && typeof content === 'string' && /\.(ts|js|json|md|ya?ml)$/.test(path)) {
+      data = await prettier.format(content, { ...options, filepath: path });
+    }
+    const file = join(target, path);
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, data);
+  }
+}
+
 /** Writes `name` as a standalone project into `target`. See the module comment. */
 export async function exportPackage(
   root: string,
@@ -111,23 +157,9 @@ export async function exportPackage(
   );
   const reached = [...new Set(analysis.inlined.values())];
   const { scripts, carried, notes } = exportedScripts(ws, pkg, reached);
-  const scriptFiles = reached.flatMap((p) => libraryScripts(p).flatMap((s) => s.files));
 
-  const runtime = runtimeFiles(analysis, [
-    ...ownTs.filter((f) => relative(pkg.dir, f).startsWith(`src${sep}`)),
-    ...scriptFiles,
-  ]);
-  const uses: DependencyUse[] = [];
-  for (const [file, edges] of analysis.edges) {
-    const from = analysis.inlined.get(file) ?? pkg;
-    for (const edge of edges) {
-      if ('npm' in edge)
-        uses.push({ name: edge.npm, from, runtime: runtime.has(file) && !edge.typeOnly });
-    }
-  }
   const tsconfig = standaloneTsConfig(pkg);
   const eslint = eslintConfig(ws);
-  const lock = Lockfile.read(root);
   const {
     json: manifest,
     overrides,
@@ -135,10 +167,13 @@ export async function exportPackage(
   } = buildManifest({
     ws,
     pkg,
-    lock,
+    lock: Lockfile.read(root),
     overrides: readOverrides(root),
     allowlist: readBuildAllowlist(root),
-    uses,
+    uses: dependencyUses(analysis, pkg, [
+      ...ownTs.filter((f) => relative(pkg.dir, f).startsWith(`src${sep}`)),
+      ...carried.flatMap((c) => c.files),
+    ]),
     scripts,
     bins: binTable(ws, pkg),
     configPackages: eslint.packages,
@@ -146,8 +181,8 @@ export async function exportPackage(
     inlined: analysis.inlined.size > 0,
   });
 
-  /** Path in the project → content; `format` marks text that prettier formats. */
-  const out = new Map<string, { content: string | Buffer; format: boolean }>();
+  // The package's own files, then the inlined modules and their assets.
+  const out = new Map<string, OutputFile>();
   const text = (file: string): string =>
     applyEdits(readFileSync(file, 'utf8'), analysis.edits.get(file) ?? []);
   for (const file of own) {
@@ -162,19 +197,15 @@ export async function exportPackage(
     const path = inlinedPath(owner, file);
     inlinedPaths.set(file, path);
     out.set(path, { content: text(file), format: analysis.edits.has(file) });
-    inlined.set(owner.name, [
-      ...(inlined.get(owner.name) ?? []),
-      path.slice(`${LIB_DIR}${owner.name}/`.length),
-    ]);
+    const modules = inlined.get(owner.name) ?? [];
+    inlined.set(owner.name, [...modules, path.slice(`${LIB_DIR}${owner.name}/`.length)]);
   }
   for (const [file, owner] of analysis.assets) {
     out.set(inlinedPath(owner, file), { content: readFileSync(file), format: false });
   }
-  const debian = debianPackages(
-    [...out.values()].flatMap(({ content }) =>
-      typeof content === 'string' ? [content] : [content.toString('utf8')],
-    ),
-  );
+
+  // The generated files.
+  const debian = debianPackages([...out.values()].map(({ content }) => content.toString()));
   const ignore = gitignore(
     ws,
     reached,
@@ -191,12 +222,12 @@ export async function exportPackage(
   if (own.includes('vitest.config.ts')) {
     generated.push(['vitest.config.ts', vitestConfig(text(join(pkg.dir, 'vitest.config.ts')))]);
   }
-  for (const name of ['.prettierrc.json', '.npmrc']) {
-    const content = rootFile(ws, name);
-    if (content !== undefined) generated.push([name, content]);
+  for (const file of ['.prettierrc.json', '.npmrc']) {
+    const content = rootFile(ws, file);
+    if (content !== undefined) generated.push([file, content]);
   }
   if (readmeText !== undefined) {
-    const facts = {
+    const facts: ExportFacts = {
       name: pkg.name,
       relDir: pkg.relDir,
       origin: gitOrigin(root, [pkg.dir, ...reached.map((p) => p.dir)]),
@@ -214,6 +245,7 @@ export async function exportPackage(
       })),
       ignored: ignore.outputs,
     };
+    // Snippets first (their offsets are the original README's), then commands and links.
     const codes = blocks.map((b, i) => applyEdits(b.code, analysis.edits.get(snippet(i)) ?? []));
     const readme = rewriteReadme(
       replaceBlocks(readmeText, blocks, codes),
@@ -232,21 +264,6 @@ export async function exportPackage(
     generated.push(['README.md', readme]);
   }
   for (const [path, content] of generated) out.set(path, { content, format: true });
-
-  const options = JSON.parse(rootFile(ws, '.prettierrc.json') ?? '{}') as prettier.Options;
-  for (const [path, entry] of out) {
-    if (
-      !entry.format ||
-      typeof entry.content !== 'string' ||
-      !/\.(ts|js|json|md|ya?ml)$/.test(path)
-    )
-      continue;
-    entry.content = await prettier.format(entry.content, { ...options, filepath: path });
-  }
-  for (const [path, { content }] of out) {
-    const file = join(target, path);
-    await mkdir(dirname(file), { recursive: true });
-    await writeFile(file, content);
-  }
+  await writeProject(ws, target, out);
   return { target, files: [...out.keys()].sort(), inlined, manifest, notes };
 }

@@ -1,9 +1,9 @@
 /**
  * `pnpm --filter starter verify [package …]`: the proof of issue 15, for CI. For every server
  * package (or the ones named), export it into a temporary folder and run there, with plain npm
- * and the registry: `npm install`, `npm run lint`, `npm run typecheck`, `npm test`, then
- * `npm start` until its `listening` line (port 0), SIGTERM to the server process, and `npm start`
- * must exit 0. Prints a table with each step's time; exit 1 if any step failed (the failing
+ * and the registry: `npm install`; `npm start` until its `listening` line (port 0), SIGTERM to
+ * the server process, and `npm start` must exit 0; `npm run lint`, `npm run typecheck`,
+ * `npm test`. Prints a table with each step's time; exit 1 if any step failed (the failing
  * step's last log lines are printed, nothing is hidden). Temporary folders are removed
  * (`--keep` keeps them).
  */
@@ -18,7 +18,11 @@ import { exportablePackages, exportPackage } from './export.ts';
 import { readWorkspace } from './workspace.ts';
 
 const ROOT = process.env.NETLAB_ROOT ?? fileURLToPath(new URL('../../../', import.meta.url));
-const STEPS = ['export', 'install', 'lint', 'typecheck', 'test', 'start'] as const;
+/**
+ * `start` right after `install`: a TLS package must make its dev PKI on first start (the tests
+ * would make it too, and hide a first start that fails).
+ */
+const STEPS = ['export', 'install', 'start', 'lint', 'typecheck', 'test'] as const;
 type Step = (typeof STEPS)[number];
 /** Each step's limit, in ms: a hung step fails instead of eating the CI budget. */
 const TIMEOUT_MS: Record<Step, number> = {
