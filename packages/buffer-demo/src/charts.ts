@@ -8,7 +8,7 @@ import type { ConcatResult } from './demos/concat.ts';
 import type { HighWaterMarkResult } from './demos/highwatermark.ts';
 import type { StaticContentResult } from './demos/static-content/index.ts';
 import { RETAINED_SLICE_BYTES } from './constants.ts';
-import { formatBytes } from './table.ts';
+import { formatBytes } from 'common';
 
 /** A chart to write: its file name (in the output directory) and its SVG text. */
 export interface Chart {

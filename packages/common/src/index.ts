@@ -76,3 +76,5 @@ export {
 export { awaitConnect, type AwaitConnectOptions } from './connect.ts';
 export { prepareSocketPath } from './unix-socket.ts';
 export { closeIdleHttpConnections, HTTP_DRAIN_POLL_MS } from './http-drain.ts';
+export { formatBytes, formatMs, formatNumber } from './format.ts';
+export { formatTable, type Cell, type Column } from './table.ts';

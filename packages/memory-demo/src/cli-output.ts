@@ -6,8 +6,9 @@ import { limitsHelp, type LimitTable } from 'common';
 import type { BarChartOptions, LineChartOptions } from 'common/chart';
 import { DEMOS } from './demos/index.ts';
 import { asciiChart, writeBarChart, writeLineChart } from './render/chart.ts';
-import { formatBytes, formatMs, mib } from './render/format.ts';
-import { formatTable } from './render/table.ts';
+import { formatBytes, formatMs } from 'common';
+import { mib } from './render/format.ts';
+import { formatTable } from 'common';
 import type { LoadReport, LoadSample } from './load.ts';
 
 /** A chart a demo offers: a line chart or a bar chart, written as `name.svg`. */

@@ -45,7 +45,7 @@ import { HeapSnapshotError } from './errors.ts';
 import { LEAK_CASES, LEAK_VARIANTS } from './experiments/leak-subjects.ts';
 import { limitsOf } from './limits.ts';
 import { runLoad, type LoadSample } from './load.ts';
-import { formatBytes } from './render/format.ts';
+import { formatBytes } from 'common';
 import { createMemoryServer, SERVER_LIMITS } from './server.ts';
 
 const NAME = 'memory-demo';

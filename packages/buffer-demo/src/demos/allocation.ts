@@ -11,7 +11,7 @@ import { resolveLimits, type LimitOptions } from 'common';
 import { RETAINED_SLICE_BYTES, SMALL_MESSAGE_BYTES, SOCKET_CHUNK_BYTES } from '../constants.ts';
 import { retainedMemory } from '../gc.ts';
 import { ALLOCATION_LIMITS } from '../limits.ts';
-import { formatBytes, formatTable } from '../table.ts';
+import { formatBytes, formatTable } from 'common';
 
 /** One allocation and where its bytes live. */
 export interface Placement {

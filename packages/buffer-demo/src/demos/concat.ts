@@ -13,7 +13,7 @@ import { median } from 'common/bench';
 import { POEM, REPLACEMENT_CHARACTER } from '../constants.ts';
 import { retainedMemory } from '../gc.ts';
 import { CONCAT_LIMITS } from '../limits.ts';
-import { formatBytes, formatTable } from '../table.ts';
+import { formatBytes, formatTable } from 'common';
 
 /** A way of turning chunks into a string. */
 export interface ConcatStrategy {

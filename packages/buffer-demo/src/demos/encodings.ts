@@ -14,7 +14,8 @@ import {
   MIXED_TEXT,
   type LegacyEncoding,
 } from '../constants.ts';
-import { formatTable, hexPreview } from '../table.ts';
+import { formatTable } from 'common';
+import { hexPreview } from '../hex.ts';
 
 /** The text encodings Node's Buffer supports (string ⇄ bytes). */
 export const TEXT_ENCODINGS = ['utf8', 'utf16le', 'ucs2', 'latin1', 'binary', 'ascii'] as const;

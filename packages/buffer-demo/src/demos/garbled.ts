@@ -14,7 +14,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { TextDecoder } from 'node:util';
 import iconv from 'iconv-lite';
 import { GARBLED_HIGH_WATER_MARK, POEM, REPLACEMENT_CHARACTER } from '../constants.ts';
-import { formatTable } from '../table.ts';
+import { formatTable } from 'common';
 import { withTempDir } from '../temp.ts';
 import { textDecoderDecode } from './encodings.ts';
 

@@ -16,7 +16,7 @@ import { resolveLimits, type LimitOptions } from 'common';
 import { median } from 'common/bench';
 import { GENERATE_BLOCK_BYTES, HIGH_WATER_MARKS } from '../constants.ts';
 import { HIGHWATERMARK_LIMITS } from '../limits.ts';
-import { formatBytes, formatTable } from '../table.ts';
+import { formatBytes, formatTable } from 'common';
 import { withTempDir } from '../temp.ts';
 
 /** One highWaterMark setting: medians over the runs. */

@@ -7,7 +7,8 @@
  */
 import { BOOK_ASSIGNMENTS, BOOK_TEXT, STALE_ATTEMPTS, STALE_SECRET } from '../constants.ts';
 import { collectGarbage } from '../gc.ts';
-import { formatTable, hexPreview } from '../table.ts';
+import { formatTable } from 'common';
+import { hexPreview } from '../hex.ts';
 
 /** One `buf[i] = assigned`: what the element holds afterwards, and the book's rule for it. */
 export interface Assignment {

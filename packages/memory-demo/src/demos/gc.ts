@@ -14,8 +14,8 @@ import {
 } from '../analysis/trace-gc.ts';
 import { GC_PATTERNS, type GcKindName, type GcPattern, type GcResult } from '../experiments/gc.ts';
 import { ChildProcessError } from '../errors.ts';
-import { formatBytes, formatMs } from '../render/format.ts';
-import { formatTable } from '../render/table.ts';
+import { formatBytes, formatMs } from 'common';
+import { formatTable } from 'common';
 import { childOptions, type DemoOptions } from './common.ts';
 import type { LineChartOptions } from 'common/chart';
 

@@ -1,8 +1,9 @@
 /** The `leak` demo's table, retainer paths and chart. */
 import type { LineChartOptions } from 'common/chart';
-import { formatBytes, mib } from '../render/format.ts';
+import { formatBytes } from 'common';
+import { mib } from '../render/format.ts';
 import { sparkline } from '../render/chart.ts';
-import { formatTable } from '../render/table.ts';
+import { formatTable } from 'common';
 import type { DiffReport, LeakCaseReport, LeakReport } from './leak.ts';
 
 /** Retainer path steps shown in the text output (the JSON has them all). */

@@ -5,8 +5,9 @@
  */
 import { runChild, withTempDir } from '../child/run.ts';
 import type { LimitSample } from '../experiments/limit-heap.ts';
-import { formatBytes, mib } from '../render/format.ts';
-import { formatTable } from '../render/table.ts';
+import { formatBytes } from 'common';
+import { mib } from '../render/format.ts';
+import { formatTable } from 'common';
 import {
   childOptions,
   exitOf,

@@ -6,8 +6,8 @@
 import { runChild, withTempDir } from '../child/run.ts';
 import type { ScopeStep } from '../experiments/scope.ts';
 import { ChildProcessError } from '../errors.ts';
-import { formatBytes } from '../render/format.ts';
-import { formatTable } from '../render/table.ts';
+import { formatBytes } from 'common';
+import { formatTable } from 'common';
 import { childOptions, type DemoOptions } from './common.ts';
 import type { BarChartOptions } from 'common/chart';
 

@@ -13,8 +13,9 @@ import { pipeline } from 'node:stream/promises';
 import type { LineChartOptions } from 'common/chart';
 import { runChild, withTempDir } from '../child/run.ts';
 import { COPY_MODES, type CopyMode, type StreamSample } from '../experiments/stream.ts';
-import { formatBytes, formatMs, mib } from '../render/format.ts';
-import { formatTable } from '../render/table.ts';
+import { formatBytes, formatMs } from 'common';
+import { mib } from '../render/format.ts';
+import { formatTable } from 'common';
 import {
   childOptions,
   exitOf,

@@ -8,8 +8,8 @@ import { runChild, withTempDir } from '../child/run.ts';
 import type { HeapSpace, UsageResult } from '../experiments/usage.ts';
 import type { MemorySample } from '../experiments/heap.ts';
 import { ChildProcessError } from '../errors.ts';
-import { formatBytes } from '../render/format.ts';
-import { formatTable } from '../render/table.ts';
+import { formatBytes } from 'common';
+import { formatTable } from 'common';
 import { childOptions, maxOldSpaceFlag, type DemoOptions } from './common.ts';
 
 /** One child's view of its memory. */

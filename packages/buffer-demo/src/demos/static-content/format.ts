@@ -1,5 +1,5 @@
 /** The static-content demo's text output: the measurement, then the explanation, from the data. */
-import { formatTable } from '../../table.ts';
+import { formatTable } from 'common';
 import type { StaticContentResult } from './index.ts';
 
 export function formatStaticContent(r: StaticContentResult): string {
