@@ -1,6 +1,6 @@
 /** The files of a package that an export copies, and the edits applied to them. */
 import { execFileSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { TextEdit } from './analyze.ts';
 
@@ -13,8 +13,8 @@ export const GENERATED = new Set([
 ]);
 
 /**
- * The package's files, relative to its folder with `/`: what git tracks plus untracked files it
- * does not ignore (so `bench/results/` and `node_modules/` stay out); outside a git repository,
+ * The package's files, relative to its folder with `/`: the working tree's files that git tracks
+ * or would track (so `bench/results/` and `node_modules/` stay out); outside a git repository,
  * every file but `node_modules/`.
  */
 export function packageFiles(root: string, dir: string): string[] {
@@ -34,7 +34,9 @@ export function packageFiles(root: string, dir: string): string[] {
       .filter((e) => e.isFile() && !relative(dir, e.parentPath).split(sep).includes('node_modules'))
       .map((e) => relative(dir, join(e.parentPath, e.name)));
   }
-  return [...new Set(listed.map((f) => f.split(sep).join('/')))].sort();
+  // A tracked file deleted in the working tree is listed by git but gone: the tree wins.
+  const present = listed.filter((f) => existsSync(join(dir, f)));
+  return [...new Set(present.map((f) => f.split(sep).join('/')))].sort();
 }
 
 /**

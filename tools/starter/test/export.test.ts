@@ -1,5 +1,6 @@
 /** An export of the fixture workspace (no npm): what is inlined, how imports are rewritten. */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -166,5 +167,35 @@ describe('README', () => {
         "import { helper } from 'app'; // the package itself (package.json exports)",
       ].join('\n'),
     );
+  });
+});
+
+describe('in a git checkout', () => {
+  it('copies the working tree: ignored files stay out, a tracked file deleted is not looked for', async () => {
+    const repo = writeFixture();
+    const target = join(mkdtempSync(join(tmpdir(), 'netlab-starter-git-')), 'app');
+    try {
+      const git = (...args: string[]): string =>
+        execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], {
+          cwd: repo.root,
+          encoding: 'utf8',
+        });
+      git('init', '-q');
+      git('add', '-A');
+      git('commit', '-q', '-m', 'fixture');
+      rmSync(join(repo.root, 'packages/app/src/index.ts'));
+      writeFileSync(join(repo.root, '.gitignore'), 'node_modules/\nresults/\n');
+      mkdirSync(join(repo.root, 'packages/app/results'));
+      writeFileSync(join(repo.root, 'packages/app/results/run.json'), '{}');
+      const exported = await exportPackage(repo.root, 'app', target);
+      expect(exported.files).not.toContain('src/index.ts');
+      expect(exported.files).not.toContain('results/run.json');
+      expect(readFileSync(join(target, 'README.md'), 'utf8')).toMatch(
+        /\(commit `[0-9a-f]{12}`, with uncommitted changes\)/,
+      );
+    } finally {
+      repo.cleanup();
+      rmSync(join(target, '..'), { recursive: true, force: true });
+    }
   });
 });
