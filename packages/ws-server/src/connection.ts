@@ -19,6 +19,7 @@ import {
   type NegotiatedDeflate,
 } from './deflate/per-message-deflate.ts';
 import { WsProtocolError } from './errors.ts';
+import { receivedFrameInfo, sentFrameInfo } from './frame-info.ts';
 import { encodeClosePayload } from './protocol/close.ts';
 import {
   FrameDecoder,
@@ -30,11 +31,8 @@ import { encodeFrame } from './protocol/frame-encoder.ts';
 import { MessageAssembler, type MessageSink } from './protocol/message-assembler.ts';
 import { ReadyState, type FrameInfo } from './websocket-types.ts';
 
-/** Payload bytes a {@link FrameInfo} keeps (the inspector shows them in hex). */
-const HEAD_BYTES = 16;
 /** The RSV bits of a frame with RSV1 set (`EncodeOptions.rsv`: RSV1 is the highest bit). */
 const RSV1 = 0b100;
-const EMPTY = Buffer.alloc(0);
 
 /** The connection that owns a socket, for the shared socket listeners. */
 const kConnection = Symbol('netlab.connection');
@@ -100,14 +98,6 @@ export class Connection implements FrameSink, MessageSink, DeflateHost {
   readonly #assembler: MessageAssembler;
   /** permessage-deflate, when negotiated: compression, inflation, the outgoing FIFO. */
   readonly #deflate: PerMessageDeflate | undefined;
-  /** The compressed frame being inflated (frames after it wait in the decoder). */
-  #inflating: FrameHeader | undefined;
-  #inflatedLength = 0;
-  #inflatedHead: Buffer | undefined;
-  /** `socket.end()` waits for the deflate FIFO to empty. */
-  #endPending = false;
-  /** A send returned false: emit `drain` once everything queued is written. */
-  #needDrain = false;
   #readyState = ReadyState.OPEN;
   #closeSent = false;
   #closeReceived = false;
@@ -140,7 +130,7 @@ export class Connection implements FrameSink, MessageSink, DeflateHost {
     this.#deflate =
       perMessageDeflate === undefined
         ? undefined
-        : new PerMessageDeflate(perMessageDeflate, options.role, this);
+        : new PerMessageDeflate(perMessageDeflate, options.role, socket, this);
     socket.setNoDelay(true);
     socket.setTimeout(0);
     (socket as OwnedSocket)[kConnection] = this;
@@ -184,14 +174,14 @@ export class Connection implements FrameSink, MessageSink, DeflateHost {
     this.#sendingFragmented = !fin;
     if (this.#deflate === undefined) return this.#writeFrame(opcode, payload, fin, false);
     this.#deflate.sendData(opcode, payload, fin);
-    return this.#belowHighWaterMark();
+    return this.#deflate.writable();
   }
 
   /** Sends a ping or an unsolicited pong (the caller checked the 125-byte limit). */
   sendControl(opcode: Opcode.Ping | Opcode.Pong, payload: Buffer): boolean {
     if (this.#deflate === undefined) return this.#writeFrame(opcode, payload, true, false);
     this.#deflate.sendControl(opcode, payload);
-    return this.#belowHighWaterMark();
+    return this.#deflate.writable();
   }
 
   /** Starts the closing handshake with an encoded close payload; no-op when already closing. */
@@ -228,7 +218,7 @@ export class Connection implements FrameSink, MessageSink, DeflateHost {
   onFrame(header: FrameHeader, payload: Buffer): void {
     // A compressed frame is reported once inflated (onFrameInflated), with both sizes.
     if (this.#observer !== undefined && !this.#assembler.isCompressed(header)) {
-      this.#observe(header, payload, undefined);
+      this.#observer(receivedFrameInfo(header, payload, undefined));
     }
     this.#assembler.onFrame(header, payload);
   }
@@ -236,27 +226,18 @@ export class Connection implements FrameSink, MessageSink, DeflateHost {
   // MessageSink and DeflateHost: a compressed frame is inflated while later frames wait.
 
   onCompressedFrame(header: FrameHeader, payload: Buffer): void {
-    this.#inflating = header;
-    this.#inflatedLength = 0;
-    this.#inflatedHead = undefined;
     this.#decoder.hold();
     this.#socket.pause();
-    this.#deflate!.inflate(payload, header.fin);
+    this.#deflate!.inflate(header, payload);
   }
 
   onInflated(chunk: Buffer): void {
-    this.#inflatedLength += chunk.length;
-    this.#inflatedHead ??= chunk;
     this.#assembler.addInflated(chunk);
   }
 
-  onFrameInflated(): void {
-    const header = this.#inflating!;
-    this.#inflating = undefined;
-    if (this.#observer !== undefined) {
-      this.#observe(header, this.#inflatedHead ?? EMPTY, this.#inflatedLength);
-    }
-    this.#inflatedHead = undefined;
+  onFrameInflated(header: FrameHeader, inflatedLength: number, head: Buffer): void {
+    if (this.#observer !== undefined)
+      this.#observer(receivedFrameInfo(header, head, inflatedLength));
     try {
       this.#assembler.endCompressedFrame(header.fin);
       this.#decoder.release();
@@ -285,15 +266,8 @@ export class Connection implements FrameSink, MessageSink, DeflateHost {
     this.#writeFrame(opcode, payload, fin, rsv1, original);
   }
 
-  onSendQueueEmpty(): void {
-    if (this.#endPending) {
-      this.#endPending = false;
-      this.#socket.end();
-    }
-    if (this.#needDrain && this.#belowHighWaterMark()) {
-      this.#needDrain = false;
-      this.#owner.emit('drain');
-    }
+  onDrain(): void {
+    this.#owner.emit('drain');
   }
 
   // MessageSink: the assembler's callbacks.
@@ -304,9 +278,8 @@ export class Connection implements FrameSink, MessageSink, DeflateHost {
 
   onPing(payload: Buffer): void {
     if (!this.#closeSent && this.#socket.writable) {
-      // The payload may alias socket memory: a queued pong needs its own copy.
       if (this.#deflate === undefined) this.#writeFrame(Opcode.Pong, payload, true, false);
-      else this.#deflate.sendControl(Opcode.Pong, Buffer.from(payload));
+      else this.#deflate.sendControl(Opcode.Pong, payload);
     }
     this.#owner.emit('ping', payload);
   }
@@ -345,12 +318,6 @@ export class Connection implements FrameSink, MessageSink, DeflateHost {
     }
   }
 
-  #belowHighWaterMark(): boolean {
-    const below = this.bufferedAmount < this.#socket.writableHighWaterMark;
-    if (!below) this.#needDrain = true;
-    return below;
-  }
-
   /** Writes one frame now; false when the socket's buffer is full (backpressure). */
   #writeFrame(
     opcode: Opcode,
@@ -361,7 +328,8 @@ export class Connection implements FrameSink, MessageSink, DeflateHost {
   ): boolean {
     const masked = this.#role === 'client';
     const frames = encodeFrame(opcode, payload, { fin, mask: masked, rsv: rsv1 ? RSV1 : 0 });
-    if (this.#observer !== undefined) this.#observeOut(opcode, payload, fin, rsv1, original);
+    if (this.#observer !== undefined)
+      this.#observer(sentFrameInfo(opcode, payload, fin, rsv1, masked, original));
     if (frames.length === 1) return this.#socket.write(frames[0]!);
     this.#socket.cork();
     for (const frame of frames) this.#socket.write(frame);
@@ -381,49 +349,13 @@ export class Connection implements FrameSink, MessageSink, DeflateHost {
 
   /** Ends TCP once every queued frame is written. */
   #end(): void {
-    if (this.#deflate !== undefined && !this.#deflate.idle) this.#endPending = true;
-    else this.#socket.end();
-  }
-
-  #observeOut(
-    opcode: Opcode,
-    payload: Buffer | string,
-    fin: boolean,
-    rsv1: boolean,
-    original: Buffer | string | undefined,
-  ): void {
-    const wire = typeof payload === 'string' ? Buffer.from(payload) : payload;
-    const inflated = typeof original === 'string' ? Buffer.from(original) : original;
-    this.#observer?.({
-      direction: 'out',
-      fin,
-      rsv1,
-      opcode,
-      masked: this.#role === 'client',
-      payloadLength: wire.length,
-      inflatedLength: inflated?.length,
-      head: Buffer.from((inflated ?? wire).subarray(0, HEAD_BYTES)),
-    });
-  }
-
-  #observe(header: FrameHeader, payload: Buffer, inflatedLength: number | undefined): void {
-    this.#observer?.({
-      direction: 'in',
-      fin: header.fin,
-      rsv1: header.rsv1,
-      opcode: header.opcode,
-      masked: header.masked,
-      payloadLength: header.payloadLength,
-      inflatedLength,
-      head: Buffer.from(payload.subarray(0, HEAD_BYTES)),
-    });
+    if (this.#deflate === undefined) this.#socket.end();
+    else this.#deflate.end();
   }
 
   #onSocketDrain(): void {
-    // With frames still waiting for compression, `drain` waits for the FIFO (onSendQueueEmpty).
-    if (this.#deflate !== undefined && !this.#deflate.idle) return;
-    this.#needDrain = false;
-    this.#owner.emit('drain');
+    // With frames still waiting for compression, `drain` waits for the FIFO to empty.
+    if (this.#deflate === undefined || this.#deflate.socketDrained()) this.#owner.emit('drain');
   }
 
   /** "Fail the WebSocket connection" (RFC 6455 §7.1.7): close frame with the error's code, then TCP close. */

@@ -7,11 +7,17 @@
  * Outgoing: a data message is compressed when its first frame has at least `threshold` bytes
  * (RSV1 on that first frame only, §6.1); compression is asynchronous (zlib runs on libuv's
  * threads), so while one runs every later frame, control frames and the close frame included,
- * waits in a FIFO behind it: the peer sees frames in exactly the order they were sent.
+ * waits in a FIFO behind it: the peer sees frames in exactly the order they were sent. The
+ * FIFO counts in `bufferedAmount` and in `send()`'s backpressure answer, and `drain` waits for
+ * it to empty.
+ *
+ * Incoming: a compressed frame is inflated while the decoder holds the frames after it (the
+ * connection pauses the socket meanwhile), so messages and control frames keep their order.
  */
+import type { Socket } from 'node:net';
 import { Opcode } from '../constants.ts';
 import type { WsProtocolError } from '../errors.ts';
-import type { Role } from '../protocol/frame-decoder.ts';
+import type { FrameHeader, Role } from '../protocol/frame-decoder.ts';
 import { deflateDirections, type DeflateParams } from '../protocol/permessage-deflate.ts';
 import type { DeflateSettings } from './options.ts';
 import {
@@ -43,12 +49,15 @@ export interface DeflateHost {
     rsv1: boolean,
     original: Buffer | string | undefined,
   ): void;
-  /** Every queued frame has been written. */
-  onSendQueueEmpty(): void;
+  /** The FIFO emptied after a `send` reported backpressure: emit `drain`. */
+  onDrain(): void;
   /** A chunk of an incoming frame's inflated payload; may throw (too big) to stop inflating. */
   onInflated(chunk: Buffer): void;
-  /** The incoming frame passed to {@link PerMessageDeflate.inflate} is fully inflated. */
-  onFrameInflated(): void;
+  /**
+   * The frame passed to {@link PerMessageDeflate.inflate} is inflated: `inflatedLength` bytes,
+   * the first of which are in `head` (a view of the first output chunk).
+   */
+  onFrameInflated(header: FrameHeader, inflatedLength: number, head: Buffer): void;
   /** Inflating or deflating failed: fail the connection with the error's close code. */
   onDeflateError(err: WsProtocolError): void;
 }
@@ -65,6 +74,7 @@ interface Outgoing {
 
 /** Compact the queue's array once this many written entries sit at its front. */
 const COMPACT_AFTER = 64;
+const EMPTY = Buffer.alloc(0);
 
 function byteLength(payload: Buffer | string): number {
   return typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length;
@@ -73,6 +83,7 @@ function byteLength(payload: Buffer | string): number {
 /** permessage-deflate state of one connection. */
 export class PerMessageDeflate implements CompressorSink, DecompressorSink {
   readonly #host: DeflateHost;
+  readonly #socket: Socket;
   readonly #threshold: number;
   readonly #compressSettings: DirectionSettings;
   readonly #decompressSettings: DirectionSettings;
@@ -83,9 +94,18 @@ export class PerMessageDeflate implements CompressorSink, DecompressorSink {
   #queuedBytes = 0;
   /** Whether the message being sent is compressed (decided at its first frame). */
   #compressMessage = false;
+  /** A send reported backpressure: emit `drain` once the FIFO and the socket have room. */
+  #needDrain = false;
+  /** `socket.end()` waits for the FIFO to empty. */
+  #endPending = false;
+  /** The incoming frame being inflated, and what came out of it so far. */
+  #inflating: FrameHeader | undefined;
+  #inflatedLength = 0;
+  #inflatedHead: Buffer | undefined;
 
-  constructor(negotiated: NegotiatedDeflate, role: Role, host: DeflateHost) {
+  constructor(negotiated: NegotiatedDeflate, role: Role, socket: Socket, host: DeflateHost) {
     this.#host = host;
+    this.#socket = socket;
     const { threshold, level, memLevel } = negotiated.settings;
     this.#threshold = threshold;
     const { compress, decompress } = deflateDirections(negotiated.params, role);
@@ -103,6 +123,30 @@ export class PerMessageDeflate implements CompressorSink, DecompressorSink {
     return this.#head === this.#queue.length;
   }
 
+  /**
+   * `send()`'s answer: false when the socket's buffer and the FIFO together reach the socket's
+   * high-water mark (then `drain` follows once both have room).
+   */
+  writable(): boolean {
+    const below =
+      this.#socket.writableLength + this.#queuedBytes < this.#socket.writableHighWaterMark;
+    if (!below) this.#needDrain = true;
+    return below;
+  }
+
+  /** The socket drained: true when `drain` may be emitted now (nothing waits in the FIFO). */
+  socketDrained(): boolean {
+    if (!this.idle) return false;
+    this.#needDrain = false;
+    return true;
+  }
+
+  /** Ends TCP once every queued frame is written. */
+  end(): void {
+    if (this.idle) this.#socket.end();
+    else this.#endPending = true;
+  }
+
   /** Sends a data frame: compressed if its message is, queued behind a running compression. */
   sendData(opcode: Opcode, payload: Buffer | string, fin: boolean): void {
     const length = byteLength(payload);
@@ -116,10 +160,13 @@ export class PerMessageDeflate implements CompressorSink, DecompressorSink {
   }
 
   /** Inflates one incoming frame of a compressed message; the host hears of each chunk. */
-  inflate(payload: Buffer, fin: boolean): void {
+  inflate(header: FrameHeader, payload: Buffer): void {
+    this.#inflating = header;
+    this.#inflatedLength = 0;
+    this.#inflatedHead = undefined;
     (this.#decompressor ??= new Decompressor(this.#decompressSettings, this)).decompress(
       payload,
-      fin,
+      header.fin,
     );
   }
 
@@ -151,11 +198,17 @@ export class PerMessageDeflate implements CompressorSink, DecompressorSink {
 
   // DecompressorSink.
   onInflated(chunk: Buffer): void {
+    this.#inflatedLength += chunk.length;
+    this.#inflatedHead ??= chunk;
     this.#host.onInflated(chunk);
   }
 
   onDecompressed(): void {
-    this.#host.onFrameInflated();
+    const header = this.#inflating!;
+    const head = this.#inflatedHead ?? EMPTY;
+    this.#inflating = undefined;
+    this.#inflatedHead = undefined;
+    this.#host.onFrameInflated(header, this.#inflatedLength, head);
   }
 
   onDecompressFailed(err: WsProtocolError): void {
@@ -192,7 +245,14 @@ export class PerMessageDeflate implements CompressorSink, DecompressorSink {
       this.#shift();
       this.#host.writeFrame(frame.opcode, frame.payload, frame.fin, false, undefined);
     }
-    this.#host.onSendQueueEmpty();
+    if (this.#endPending) {
+      this.#endPending = false;
+      this.#socket.end();
+    }
+    if (this.#needDrain && this.writable()) {
+      this.#needDrain = false;
+      this.#host.onDrain();
+    }
   }
 
   #shift(): Outgoing {
