@@ -1,10 +1,8 @@
 /**
- * TODO(common): memory-demo needs the same on-demand GC without `--expose-gc`; one helper in
- * common would do for both.
- *
  * A full garbage collection on demand, for the demos that measure retained memory. `--expose-gc`
  * is switched on at run time (`v8.setFlagsFromString`) and `gc` taken from a fresh context, so
- * the CLI needs no node flag; the function is made once, on first use.
+ * the CLI needs no node flag (memory-demo, whose experiments are all about the heap, starts
+ * its children with explicit V8 flags instead); the function is made once, on first use.
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';

@@ -294,3 +294,5 @@ export function formatCase(c: CaseResult): string {
     .join('\n');
   return `\n${head}${rows}\n${ratios ? `\n${ratios}\n` : ''}`;
 }
+
+export { httpLoad, cpuOfPid, type HttpLoadOptions, type HttpLoadResult } from './http-load.ts';

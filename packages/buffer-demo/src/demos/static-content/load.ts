@@ -1,33 +1,19 @@
 /**
- * TODO(common): `runLoad` (autocannon + the server's CPU per request from /proc) is what
- * http-server's bench does in its own `load()`; it could be one helper in common/bench.
- *
  * Load and single requests against the static-content child: autocannon for throughput (with
  * or without keep-alive), one raw request per HTTP flavour for the write trace, and a sequence
  * of keep-alive requests for timing the handle's `writev`.
  */
 import { Agent, get } from 'node:http';
 import { connect } from 'node:net';
-import autocannon from 'autocannon';
+import { httpLoad, type HttpLoadResult } from 'common/bench';
 import { StaticServerError } from '../../errors.ts';
 
 /** `keep-alive`: persistent connections; `close`: `Connection: close`, a TCP connection per request. */
 export const CONNECTION_MODES = ['keep-alive', 'close'] as const;
 export type ConnectionMode = (typeof CONNECTION_MODES)[number];
 
-/** One autocannon run's figures. */
-export interface LoadFigures {
-  requests: number;
-  /** Requests per second over the run. */
-  reqPerSecond: number;
-  /** Response bytes (headers + body) per second, in MiB/s. */
-  mibPerSecond: number;
-  p99Ms: number;
-  /** Server CPU time (user + system) per request, in µs. */
-  serverUsPerRequest: number;
-  /** Connection errors + timeouts + non-2xx responses (0 on a healthy run). */
-  errors: number;
-}
+/** One autocannon run's figures (common/bench's `httpLoad`). */
+export type LoadFigures = HttpLoadResult;
 
 /** Options of {@link runLoad}. */
 export interface LoadOptions {
@@ -37,44 +23,14 @@ export interface LoadOptions {
   durationMs: number;
   /** The server's CPU time so far, in ms. */
   serverCpuMs: () => number;
-  /** Stops the run early (autocannon's `stop()`); the promise then rejects with the reason. */
+  /** Stops the run early; the promise then rejects with the reason. */
   signal?: AbortSignal;
 }
 
-/** Runs autocannon against `url` and reads the server's CPU time around it. */
-export async function runLoad(options: LoadOptions): Promise<LoadFigures> {
-  const { signal } = options;
-  signal?.throwIfAborted();
-  const cpuBefore = options.serverCpuMs();
-  const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon(
-      {
-        url: options.url,
-        connections: options.connections,
-        duration: options.durationMs / 1000,
-        headers: options.mode === 'close' ? { connection: 'close' } : {},
-      },
-      (err: unknown, res: autocannon.Result) => {
-        signal?.removeEventListener('abort', onAbort);
-        if (signal?.aborted === true) reject(signal.reason as Error);
-        else if (err) reject(err as Error);
-        else resolve(res);
-      },
-    );
-    const onAbort = (): void => instance.stop();
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-  const cpuMs = options.serverCpuMs() - cpuBefore;
-  const requests = result.requests.total;
-  const seconds = result.duration > 0 ? result.duration : options.durationMs / 1000;
-  return {
-    requests,
-    reqPerSecond: requests / seconds,
-    mibPerSecond: result.throughput.total / seconds / 1024 ** 2,
-    p99Ms: result.latency.p99,
-    serverUsPerRequest: requests === 0 ? Number.NaN : (cpuMs * 1000) / requests,
-    errors: result.errors + result.timeouts + result.non2xx,
-  };
+/** Runs autocannon against `url` with or without keep-alive and reads the server's CPU time around it. */
+export function runLoad(options: LoadOptions): Promise<LoadFigures> {
+  const { mode, ...rest } = options;
+  return httpLoad({ ...rest, headers: mode === 'close' ? { connection: 'close' } : {} });
 }
 
 /** The request line and headers of each traced flavour (raw, so HTTP/1.0 is possible). */
