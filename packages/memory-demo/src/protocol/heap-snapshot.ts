@@ -23,7 +23,7 @@
  * Memory is bounded: numbers go straight into typed arrays sized from the header (a header that
  * claims more numbers than `maxBytes` could hold is refused before allocating), only the
  * `strings` are kept as JS strings, and the whole input is limited to `maxBytes`. Split UTF-8
- * characters across chunks survive (a `StringDecoder`, the lesson of §6.2's 《静夜思》).
+ * characters across chunks survive (a `StringDecoder`, the lesson of §6.3's 《静夜思》).
  */
 import { StringDecoder } from 'node:string_decoder';
 import { assertNever } from 'common/protocol';
