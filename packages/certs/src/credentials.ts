@@ -12,8 +12,10 @@ import { MAX_PEM_FILE_BYTES, PEM_READ_CHUNK_BYTES } from './constants.ts';
 import { CredentialsError } from './errors.ts';
 import {
   checkCredentials,
+  checkKeyPair,
   parseCertificate,
   type CheckedCredentials,
+  type CheckedKeyPair,
 } from './protocol/certificate.ts';
 
 /** Paths of a certificate (PEM, or a chain: leaf first), its private key and the CA file. */
@@ -57,6 +59,27 @@ export async function loadCredentials(
   ]);
   const checked = checkCredentials({ cert, key, ca }, paths, now);
   return { ...checked, cert, key, ca, paths: { ...paths } };
+}
+
+/** A certificate and its key, read and checked (see {@link loadKeyPair}). */
+export interface LoadedKeyPair extends CheckedKeyPair {
+  cert: Buffer;
+  key: Buffer;
+}
+
+/**
+ * Reads and checks a certificate and its key without a CA: a client certificate for mutual
+ * TLS, whose CA only the server needs.
+ *
+ * @throws {CredentialsError} `ERR_TLS_CREDENTIALS_UNREADABLE` and every code of
+ *   `checkKeyPair`; `path` names the file.
+ */
+export async function loadKeyPair(
+  paths: Pick<CredentialPaths, 'cert' | 'key'>,
+  now: Date = new Date(),
+): Promise<LoadedKeyPair> {
+  const [cert, key] = await Promise.all([readPem(paths.cert), readPem(paths.key)]);
+  return { ...checkKeyPair({ cert, key }, paths, now), cert, key };
 }
 
 /**

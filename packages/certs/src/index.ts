@@ -42,17 +42,21 @@ export {
 } from './errors.ts';
 export {
   loadCredentials,
+  loadKeyPair,
   loadTrustedCa,
   type CredentialPaths,
   type LoadedCredentials,
+  type LoadedKeyPair,
   type TrustedCa,
 } from './credentials.ts';
 export {
   checkCredentials,
+  checkKeyPair,
   parseCertificate,
   summarizePeerCertificate,
   type CertificateSummary,
   type CheckedCredentials,
+  type CheckedKeyPair,
   type CredentialsInput,
   type CredentialsSources,
 } from './protocol/certificate.ts';

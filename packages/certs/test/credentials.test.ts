@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Teardown } from 'common/harness';
 import type { CredentialPaths, CredentialsError } from '../src/index.ts';
-import { MAX_PEM_FILE_BYTES, loadCredentials, loadTrustedCa } from '../src/index.ts';
+import { MAX_PEM_FILE_BYTES, loadCredentials, loadKeyPair, loadTrustedCa } from '../src/index.ts';
 import { loadPki, type Pki } from './helpers.ts';
 
 const teardown = new Teardown();
@@ -98,5 +98,16 @@ describe('loadTrustedCa', () => {
     await expect(loadTrustedCa(pki.paths.caKey)).rejects.toMatchObject({
       code: 'ERR_TLS_INVALID_CERT',
     });
+  });
+});
+
+describe('loadKeyPair', () => {
+  it('reads a client pair without a CA, and checks that the key is the certificate’s', async () => {
+    const pair = await loadKeyPair({ cert: pki.paths.clientCert, key: pki.paths.clientKey });
+    expect(pair.certificate.subject).toContain('netlab dev client');
+    expect(pair.key.toString()).toBe(pki.client.key);
+    await expect(
+      loadKeyPair({ cert: pki.paths.clientCert, key: pki.paths.serverKey }),
+    ).rejects.toMatchObject({ code: 'ERR_TLS_KEY_MISMATCH', path: pki.paths.serverKey });
   });
 });

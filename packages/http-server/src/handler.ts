@@ -16,6 +16,7 @@ import { WS_SERVER_HINT } from './constants.ts';
 import {
   abortResponse,
   closeConnectionHeader,
+  discardRequestBody,
   isHttp2Request,
   type HttpResponse,
   type ServerRequest,
@@ -185,7 +186,7 @@ export class HttpHandler {
           { code: verdict.error?.code, expect: req.headers.expect },
           'expectation failed',
         );
-        req.pause();
+        discardRequestBody(req, res);
         sendText(
           res,
           417,

@@ -36,6 +36,11 @@ export interface HttpResponse extends Writable {
   setHeader(name: string, value: number | string | readonly string[]): unknown;
   /** Sends `100 Continue` (HTTP/2: a HEADERS frame with `:status 100`). */
   writeContinue(): void;
+  /**
+   * Trailer fields, sent after the body. HTTP/1.1 sends them only with chunked encoding (with
+   * a `Content-Length` Node drops them silently); HTTP/2 always can (a final HEADERS frame).
+   */
+  addTrailers(trailers: OutgoingHttpHeaders): void;
 }
 
 /** A request from either transport, as the server events deliver it. */
@@ -55,6 +60,23 @@ export function isHttp2Request(req: ServerRequest): req is Http2ServerRequest {
  */
 export function closeConnectionHeader(req: HttpRequest): Readonly<Record<string, string>> {
   return req.httpVersionMajor >= 2 ? {} : { Connection: 'close' };
+}
+
+/**
+ * Leaves the rest of a request body unread, for an answer given before it arrived (413, 417).
+ * HTTP/1.x: the request is paused, and the answer carries `Connection: close` (see
+ * {@link closeConnectionHeader}): the unread bytes leave the connection unusable. HTTP/2:
+ * pausing alone would leave the stream open for ever (its request half never ends), so once
+ * the response is complete the stream is reset with `NO_ERROR`, which tells the client to stop
+ * sending (RFC 9113 §8.1); the connection's other streams are not affected.
+ */
+export function discardRequestBody(req: HttpRequest, res: HttpResponse): void {
+  if (res instanceof Http2ServerResponse) {
+    const stream = res.stream;
+    res.once('finish', () => stream.close(constants.NGHTTP2_NO_ERROR));
+  } else {
+    req.pause();
+  }
 }
 
 /**

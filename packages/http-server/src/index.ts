@@ -3,6 +3,7 @@ export { HttpHandler, type HttpConnection } from './handler.ts';
 export {
   isHttp2Request,
   closeConnectionHeader,
+  discardRequestBody,
   abortResponse,
   type HttpRequest,
   type HttpResponse,

@@ -67,6 +67,12 @@ export interface CheckedCredentials {
   caCertificate: X509Certificate;
 }
 
+/** A certificate and its key, once they passed {@link checkKeyPair}. */
+export interface CheckedKeyPair {
+  certificate: X509Certificate;
+  privateKey: KeyObject;
+}
+
 /**
  * Verifies that credentials can work before anything listens or connects: the certificate and
  * CA parse, the key parses and is the private half of the certificate's public key, and the
@@ -81,8 +87,23 @@ export function checkCredentials(
   sources: CredentialsSources = { cert: 'cert', key: 'key', ca: 'ca' },
   now: Date = new Date(),
 ): CheckedCredentials {
+  const pair = checkKeyPair(input, sources, now);
+  return { ...pair, caCertificate: parseCertificate(input.ca, sources.ca) };
+}
+
+/**
+ * {@link checkCredentials} without a CA: for a client certificate, whose CA is the server's
+ * business.
+ *
+ * @throws {CredentialsError} `ERR_TLS_INVALID_CERT`, `ERR_TLS_INVALID_KEY`,
+ *   `ERR_TLS_KEY_MISMATCH`, `ERR_TLS_CERT_EXPIRED`, `ERR_TLS_CERT_NOT_YET_VALID`.
+ */
+export function checkKeyPair(
+  input: Pick<CredentialsInput, 'cert' | 'key'>,
+  sources: Pick<CredentialsSources, 'cert' | 'key'> = { cert: 'cert', key: 'key' },
+  now: Date = new Date(),
+): CheckedKeyPair {
   const certificate = parseCertificate(input.cert, sources.cert);
-  const caCertificate = parseCertificate(input.ca, sources.ca);
   let privateKey: KeyObject;
   try {
     privateKey = createPrivateKey(input.key);
@@ -91,9 +112,7 @@ export function checkCredentials(
       'ERR_TLS_INVALID_KEY',
       sources.key,
       `${sources.key}: not a usable private key (${(err as Error).message})`,
-      {
-        cause: err,
-      },
+      { cause: err },
     );
   }
   if (!certificate.checkPrivateKey(privateKey)) {
@@ -119,7 +138,7 @@ export function checkCredentials(
       `${sources.cert} is not valid before ${certificate.validFrom}`,
     );
   }
-  return { certificate, privateKey, caCertificate };
+  return { certificate, privateKey };
 }
 
 /**

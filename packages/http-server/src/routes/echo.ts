@@ -1,16 +1,21 @@
 import type { HttpError } from '../errors.ts';
-import { closeConnectionHeader, type HttpRequest, type HttpResponse } from '../http-message.ts';
+import {
+  closeConnectionHeader,
+  discardRequestBody,
+  type HttpRequest,
+  type HttpResponse,
+} from '../http-message.ts';
 import { BodyCollector, checkDeclaredLength } from '../protocol/body.ts';
 import { sendText, type Handler } from './router.ts';
 
 /**
  * Answers 413 without reading the rest of the body. HTTP/1.x: the connection is closed, since
  * the unread bytes leave it unable to carry another request (`Connection: close`; Node ends
- * and destroys the socket once the response is flushed). HTTP/2: only the stream ends (Node
- * resets its unread request half); the connection's other streams are not affected.
+ * and destroys the socket once the response is flushed). HTTP/2: only the stream ends (reset
+ * with NO_ERROR once the answer is out); the connection's other streams are not affected.
  */
 export function refuseBody(req: HttpRequest, res: HttpResponse, err: HttpError): void {
-  req.pause();
+  discardRequestBody(req, res);
   sendText(res, err.statusCode, `${err.message}\n`, closeConnectionHeader(req));
 }
 
