@@ -143,10 +143,11 @@ export async function exportPackage(
   const pkg = checkExport(ws, name, target);
   const own = packageFiles(root, pkg.dir);
   const ownTs = own.filter((f) => f.endsWith('.ts')).map((f) => join(pkg.dir, f));
+  // A package without a README still gets one: its title, description, origin and appendix.
   const readmeText = own.includes('README.md')
     ? readFileSync(join(pkg.dir, 'README.md'), 'utf8')
-    : undefined;
-  const blocks = readmeText === undefined ? [] : typescriptBlocks(readmeText);
+    : `# ${pkg.name}\n\n${pkg.manifest.description ?? ''}\n`;
+  const blocks = typescriptBlocks(readmeText);
   const snippet = (i: number): string => join(pkg.dir, `README.md.snippet-${i}.ts`);
   const analysis = analyze(
     ws,
@@ -226,43 +227,41 @@ export async function exportPackage(
     const content = rootFile(ws, file);
     if (content !== undefined) generated.push([file, content]);
   }
-  if (readmeText !== undefined) {
-    const facts: ExportFacts = {
+  const facts: ExportFacts = {
+    name: pkg.name,
+    relDir: pkg.relDir,
+    origin: gitOrigin(root, [pkg.dir, ...reached.map((p) => p.dir)]),
+    scripts,
+    inlined,
+    overrides,
+    allowScripts,
+    debian,
+    node: (manifest.engines as Record<string, string> | undefined)?.node,
+    libraryScripts: carried.map((c) => ({
+      name: c.name,
+      pkg: c.pkg.name,
+      files: c.files.map((f) => inlinedPath(c.pkg, f)),
+      description: c.pkg.manifest.description ?? '',
+    })),
+    ignored: ignore.outputs,
+  };
+  // Snippets first (their offsets are the original README's), then commands and links.
+  const codes = blocks.map((b, i) => applyEdits(b.code, analysis.edits.get(snippet(i)) ?? []));
+  const readme = rewriteReadme(
+    replaceBlocks(readmeText, blocks, codes),
+    {
+      root,
+      dir: pkg.dir,
       name: pkg.name,
-      relDir: pkg.relDir,
-      origin: gitOrigin(root, [pkg.dir, ...reached.map((p) => p.dir)]),
       scripts,
-      inlined,
-      overrides,
-      allowScripts,
-      debian,
-      node: (manifest.engines as Record<string, string> | undefined)?.node,
-      libraryScripts: carried.map((c) => ({
-        name: c.name,
-        pkg: c.pkg.name,
-        files: c.files.map((f) => inlinedPath(c.pkg, f)),
-        description: c.pkg.manifest.description ?? '',
-      })),
-      ignored: ignore.outputs,
-    };
-    // Snippets first (their offsets are the original README's), then commands and links.
-    const codes = blocks.map((b, i) => applyEdits(b.code, analysis.edits.get(snippet(i)) ?? []));
-    const readme = rewriteReadme(
-      replaceBlocks(readmeText, blocks, codes),
-      {
-        root,
-        dir: pkg.dir,
-        name: pkg.name,
-        scripts,
-        aliases: rootAliases(ws, scripts),
-        inlined: inlinedPaths,
-        libraries: new Map(reached.map((p) => [p.dir, `${LIB_DIR}${p.name}/`])),
-      },
-      originLine(facts),
-      standaloneSection(facts),
-    );
-    generated.push(['README.md', readme]);
-  }
+      aliases: rootAliases(ws, scripts),
+      inlined: inlinedPaths,
+      libraries: new Map(reached.map((p) => [p.dir, `${LIB_DIR}${p.name}/`])),
+    },
+    originLine(facts),
+    standaloneSection(facts),
+  );
+  generated.push(['README.md', readme]);
   for (const [path, content] of generated) out.set(path, { content, format: true });
   await writeProject(ws, target, out);
   return { target, files: [...out.keys()].sort(), inlined, manifest, notes };

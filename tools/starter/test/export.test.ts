@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportPackage, type ExportResult } from '../src/export.ts';
-import { writeFixture } from './fixture.ts';
+import { fixtureFiles, writeFixture } from './fixture.ts';
 
 let fixture: ReturnType<typeof writeFixture>;
 let out: string;
@@ -167,6 +167,26 @@ describe('README', () => {
         "import { helper } from 'app'; // the package itself (package.json exports)",
       ].join('\n'),
     );
+  });
+});
+
+describe('a package without a README', () => {
+  it('gets one: its name, description, origin and what the export changed', async () => {
+    const files = fixtureFiles();
+    delete files['packages/app/README.md'];
+    const bare = writeFixture(files);
+    const target = join(mkdtempSync(join(tmpdir(), 'netlab-starter-bare-')), 'app');
+    try {
+      await exportPackage(bare.root, 'app', target);
+      const readme = readFileSync(join(target, 'README.md'), 'utf8');
+      expect(readme).toMatch(
+        /^# app\n\nthe app\n\n> A standalone copy of netlab's `packages\/app`/,
+      );
+      expect(readme).toContain('\n## Standalone project\n');
+    } finally {
+      bare.cleanup();
+      rmSync(join(target, '..'), { recursive: true, force: true });
+    }
   });
 });
 
