@@ -180,7 +180,7 @@ describe('a package without a README', () => {
       await exportPackage(bare.root, 'app', target);
       const readme = readFileSync(join(target, 'README.md'), 'utf8');
       expect(readme).toMatch(
-        /^# app\n\nthe app\n\n> A standalone copy of netlab's `packages\/app`/,
+        /^# app\n\n> A standalone copy of netlab.s `packages\/app`.*\n\nthe app\n/,
       );
       expect(readme).toContain('\n## Standalone project\n');
     } finally {
