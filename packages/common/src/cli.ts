@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CliError, HelpRequested } from './errors.ts';
 
@@ -14,7 +15,15 @@ export interface ServerArgs {
   shutdownTimeout: number;
   /** pino level: `fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`. */
   logLevel: string;
+  /**
+   * Processes serving the port (`node:cluster`): 1 = this process alone (default); N > 1 = a
+   * primary and N workers; `--workers 0` asks for one per CPU (`os.availableParallelism()`).
+   */
+  workers: number;
 }
+
+/** Upper bound of `--workers`: more processes than this on one machine is a mistake. */
+const MAX_WORKERS = 256;
 
 const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
@@ -23,6 +32,7 @@ const SERVER_OPTIONS = {
   port: { type: 'string' },
   'shutdown-timeout': { type: 'string' },
   'log-level': { type: 'string' },
+  workers: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies OptionTable;
 
@@ -48,7 +58,8 @@ export interface ParsedServerArgs<T extends OptionTable> {
 /**
  * Parses a server's argv with `node:util` `parseArgs` (strict: unknown flags are errors) and
  * resolves the common flags: `--host`/`HOST`, `--port`/`PORT` (flag wins over env),
- * `--shutdown-timeout` (ms, default 5000), `--log-level`/`LOG_LEVEL` (default `info`).
+ * `--shutdown-timeout` (ms, default 5000), `--log-level`/`LOG_LEVEL` (default `info`), `--workers`/
+ * `WORKERS` (default 1; 0 = one per CPU).
  *
  * @throws {HelpRequested} for `-h`/`--help` (the usage text plus the common flags;
  *   {@link runMain} prints it and exits 0).
@@ -83,8 +94,18 @@ export function parseServerArgs<T extends OptionTable = Record<never, never>>(
       `--log-level must be one of ${[...LOG_LEVELS].join(', ')} (got '${logLevel}')`,
     );
   }
+  const workersFlag = intFlag(
+    v.workers !== undefined ? '--workers' : 'WORKERS',
+    v.workers ?? opts.env.WORKERS,
+    {
+      min: 0,
+      max: MAX_WORKERS,
+      default: 1,
+    },
+  );
+  const workers = workersFlag === 0 ? availableParallelism() : workersFlag;
   return {
-    server: { host, port, shutdownTimeout, logLevel },
+    server: { host, port, shutdownTimeout, logLevel, workers },
     values: parsed.values as ParsedServerArgs<T>['values'],
   };
 }
@@ -97,6 +118,8 @@ Common options:
   --port N                 port, 0 = ephemeral (env PORT, default ${defaultPort})
   --shutdown-timeout MS    graceful shutdown limit (default 5000)
   --log-level LEVEL        fatal|error|warn|info|debug|trace|silent (env LOG_LEVEL, default info)
+  --workers N              processes sharing the port (node:cluster), 0 = one per CPU
+                           (env WORKERS, default 1)
   -h, --help               this text
 `;
 }

@@ -78,3 +78,10 @@ export { prepareSocketPath } from './unix-socket.ts';
 export { closeIdleHttpConnections, HTTP_DRAIN_POLL_MS } from './http-drain.ts';
 export { formatBytes, formatMs, formatNumber } from './format.ts';
 export { formatTable, type Cell, type Column } from './table.ts';
+export {
+  WorkerStartError,
+  SHUTDOWN_MESSAGE,
+  RESTART_DELAY_MS,
+  MAX_RESTART_DELAY_MS,
+  CRASH_WINDOW_MS,
+} from './cluster.ts';

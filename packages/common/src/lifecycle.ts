@@ -1,7 +1,8 @@
 import type { Socket as DgramSocket } from 'node:dgram';
 import type { Server } from 'node:net';
 import { formatAddress } from './address.ts';
-import { CliError, HelpRequested } from './errors.ts';
+import { isClusterPrimary, isClusterWorker, runPrimary, SHUTDOWN_MESSAGE } from './cluster.ts';
+import { CliError, HelpRequested, NetlabError } from './errors.ts';
 import { listeningMessage } from './listening.ts';
 import type { Logger } from './logger.ts';
 import { isDatagram, type Listenable, type NetlabServer } from './server-contract.ts';
@@ -66,6 +67,12 @@ export interface ServeOptions extends ListenTarget {
   logger: Logger;
   /** Graceful shutdown limit in ms; what is still open after it is destroyed. Default 5000. */
   shutdownTimeout?: number;
+  /**
+   * Processes serving the port (`--workers`): above 1 this process becomes a `node:cluster`
+   * primary that forks that many workers running the same `main.ts` (see `cluster.ts`), and
+   * `app` is not listened on here. Default 1.
+   */
+  workers?: number;
 }
 
 /** A server {@link serve} started. */
@@ -88,6 +95,20 @@ export interface RunningServer {
 export async function serve(app: NetlabServer, opts: ServeOptions): Promise<RunningServer> {
   const { server, connections } = app;
   const { logger } = opts;
+  const worker = isClusterWorker();
+  if (isClusterPrimary(opts.workers)) {
+    if (opts.path !== undefined && (await prepareSocketPath(opts.path)) === 'removed-stale') {
+      logger.warn({ path: opts.path }, 'removed a stale socket file left by a dead process');
+    }
+    return runPrimary({
+      name: opts.name,
+      logger,
+      workers: opts.workers!,
+      scheme: app.scheme,
+      shutdownTimeout: opts.shutdownTimeout ?? 5_000,
+      ...(opts.path === undefined ? {} : { path: opts.path }),
+    });
+  }
 
   let shuttingDown: Promise<void> | undefined;
   const shutdown = (reason = 'shutdown'): Promise<void> => {
@@ -131,13 +152,25 @@ export async function serve(app: NetlabServer, opts: ServeOptions): Promise<Runn
     void shutdown(signal).then(() => process.exit(0));
   };
 
-  if (opts.path !== undefined && (await prepareSocketPath(opts.path)) === 'removed-stale') {
+  // In a cluster the primary prepared the path (workers would race each other here).
+  if (
+    !worker &&
+    opts.path !== undefined &&
+    (await prepareSocketPath(opts.path)) === 'removed-stale'
+  ) {
     logger.warn({ path: opts.path }, 'removed a stale socket file left by a dead process');
   }
   // Handlers go in before listening: a supervisor may signal as soon as it reads the
   // `listening` line, and without a handler SIGTERM's default action kills the process.
-  process.on('SIGINT', onSignal);
+  // A cluster worker leaves SIGINT (a terminal's Ctrl-C reaches every process of the group)
+  // to its primary, which asks it to shut down over IPC.
+  process.on('SIGINT', worker ? ignoreSignal : onSignal);
   process.on('SIGTERM', onSignal);
+  if (worker) {
+    process.on('message', (message) => {
+      if (message === SHUTDOWN_MESSAGE) onSignal('SIGTERM');
+    });
+  }
   let address: string;
   try {
     address = await listen(server, opts);
@@ -148,11 +181,17 @@ export async function serve(app: NetlabServer, opts: ServeOptions): Promise<Runn
   }
   // A Unix socket path is shown as it is; host:port with the server's scheme.
   const shown = opts.path === undefined ? `${app.scheme}://${address}` : address;
-  logger.info({ address: shown }, listeningMessage(shown));
+  // One `listening on …` line per program: in a cluster the primary writes it.
+  if (worker) logger.info({ address: shown }, 'worker listening');
+  else logger.info({ address: shown }, listeningMessage(shown));
   // An 'error' with no listener would crash the process; log it unless the server does.
   if (server.listenerCount('error') === 0)
     server.on('error', (err: Error) => logger.error({ err }, 'server error'));
   return { address, shutdown };
+}
+
+function ignoreSignal(): void {
+  // A cluster worker's SIGINT: the primary coordinates the shutdown.
 }
 
 const CONNECT_ERRORS: Record<string, string> = {
@@ -194,7 +233,8 @@ export function exitCodeFor(err: unknown, usageErrors: readonly ErrorClass[] = [
  * prefixed with the program name, and an exit status ({@link exitCodeFor}): `--help` prints its
  * text and exits 0; a {@link CliError} (or one of `usageErrors`) exits 2; a listen error
  * (`EADDRINUSE`, `EACCES`, `EADDRNOTAVAIL`) or a connect error (`ECONNREFUSED`, `ETIMEDOUT` …,
- * from client CLIs) exits 1 naming the address; anything else exits 1 with its stack.
+ * from client CLIs) exits 1 naming the address; another `NetlabError` exits 1 with its message
+ * and code; anything else (a bug) exits 1 with its stack.
  */
 export function runMain(name: string, main: () => Promise<void>, opts: RunMainOptions = {}): void {
   main().catch((err: unknown) => {
@@ -223,6 +263,11 @@ export function runMain(name: string, main: () => Promise<void>, opts: RunMainOp
       const where = e.port === undefined ? (e.address ?? '') : `${e.address}:${e.port}`;
       const what = CONNECT_ERRORS[e.code] ?? e.message;
       process.stderr.write(`${name}: cannot connect to ${where}: ${what} (${e.code})\n`);
+      process.exit(1);
+    }
+    if (err instanceof NetlabError) {
+      // An expected failure with a code: one line, like the ones above.
+      process.stderr.write(`${name}: ${err.message} (${err.code})\n`);
       process.exit(1);
     }
     process.stderr.write(`${name}: ${e.code ? `${e.code}: ` : ''}${e.stack ?? String(err)}\n`);

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import {
   bytesFlag,
@@ -30,7 +31,19 @@ describe('parseServerArgs', () => {
       port: 8124,
       shutdownTimeout: 5000,
       logLevel: 'info',
+      workers: 1,
     });
+  });
+
+  it('--workers / WORKERS: a count, 0 = one per CPU', () => {
+    expect(parseServerArgs({ ...base, argv: ['--workers', '3'] }).server.workers).toBe(3);
+    expect(parseServerArgs({ ...base, env: { WORKERS: '2' }, argv: [] }).server.workers).toBe(2);
+    expect(parseServerArgs({ ...base, argv: ['--workers', '0'] }).server.workers).toBe(
+      availableParallelism(),
+    );
+    expect(
+      cliError(() => parseServerArgs({ ...base, env: { WORKERS: 'x' }, argv: [] })).message,
+    ).toBe("WORKERS must be an integer (got 'x')");
   });
 
   it('takes PORT/HOST/LOG_LEVEL from env, and a flag wins over env', () => {
