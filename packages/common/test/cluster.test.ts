@@ -37,7 +37,11 @@ describe('--workers (node:cluster)', () => {
   it('two workers serve one port; one listening line, from the primary', async () => {
     const main = await startCluster([]);
     expect(main.stdout.lines.filter((l) => l.includes('"msg":"listening on'))).toHaveLength(1);
-    expect(main.stdout.lines.filter((l) => l.includes('"msg":"worker listening"'))).toHaveLength(2);
+    // Each worker logs its own line (the primary may log first: it hears of the listen by IPC).
+    const workerLines = (): number =>
+      main.stdout.lines.filter((l) => l.includes('"msg":"worker listening"')).length;
+    await main.stdout.waitFor(() => workerLines() === 2);
+    expect(workerLines()).toBe(2);
     expect(workers(main)).toHaveLength(2);
     const client = teardown.add(await RawClient.connect({ port: main.port }), (c) => c.destroy());
     client.write('over the cluster\n');
