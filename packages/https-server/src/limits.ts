@@ -58,8 +58,9 @@ export const LIMITS = {
   /**
    * SETTINGS_MAX_CONCURRENT_STREAMS (RFC 9113 §6.5.2): streams a client may have open at
    * once. Node's default is 2^32 − 1, i.e. none; RFC 9113 §6.5.2 recommends at least 100.
-   * Streams over it are refused (REFUSED_STREAM), and `maxSessionRejectedStreams` of those end
-   * the session.
+   * Node's client waits for a free slot. A client that opens more anyway: each stream over it
+   * is refused (REFUSED_STREAM) while the client has not acknowledged the setting, and the
+   * session ends (PROTOCOL_ERROR, nghttp2) once it has.
    */
   maxConcurrentStreams: {
     default: 100,
@@ -113,15 +114,16 @@ export const LIMITS = {
     help: 'h2: invalid frames tolerated per session',
   },
   /**
-   * `maxSessionRejectedStreams`: streams refused at creation (over `maxConcurrentStreams`, out
-   * of memory) tolerated before the session is closed. Node's default.
+   * `maxSessionRejectedStreams`: streams rejected at creation with ENHANCE_YOUR_CALM (the
+   * session over `maxSessionMemory`) tolerated before the session is closed: a client that keeps
+   * opening streams after being told to calm down is misbehaving. Node's default.
    */
   maxSessionRejectedStreams: {
     default: 100,
     min: 1,
     max: 100_000,
     unit: 'count',
-    help: 'h2: refused streams tolerated per session',
+    help: 'h2: streams rejected for memory tolerated per session',
   },
 } as const satisfies LimitTable;
 

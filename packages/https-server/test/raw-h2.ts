@@ -29,6 +29,7 @@ export enum H2Error {
 }
 
 const FLAG_END_STREAM = 0x1;
+const FLAG_ACK = 0x1;
 const FLAG_END_HEADERS = 0x4;
 const PREFACE = 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n';
 
@@ -100,7 +101,7 @@ export function getRequest(path: string, extra: [string, string][] = []): [strin
   ];
 }
 
-/** A raw HTTP/2 client: connected, preface and an empty SETTINGS sent. */
+/** A raw HTTP/2 client: connected, preface and an empty SETTINGS sent, the server's acknowledged. */
 export class RawH2 {
   readonly socket: TLSSocket;
   readonly frames: Frame[] = [];
@@ -108,14 +109,21 @@ export class RawH2 {
   #buffer = Buffer.alloc(0);
   #waiters: (() => void)[] = [];
 
-  private constructor(socket: TLSSocket) {
+  readonly #ack: boolean;
+
+  private constructor(socket: TLSSocket, ack: boolean) {
     this.socket = socket;
+    this.#ack = ack;
     socket.on('data', (chunk: Buffer) => this.#onData(chunk));
     socket.on('error', () => undefined); // the outcome is the frames and the close
     this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
   }
 
-  static async connect(port: number, ca: string): Promise<RawH2> {
+  /**
+   * @param opts.ack acknowledge the server's SETTINGS (default true). Without it, the server's
+   *   limits are not in force yet as far as the protocol goes (RFC 9113 §6.5.3).
+   */
+  static async connect(port: number, ca: string, opts: { ack?: boolean } = {}): Promise<RawH2> {
     const socket = connect({
       host: '127.0.0.1',
       port,
@@ -128,9 +136,14 @@ export class RawH2 {
       5_000,
       'the TLS handshake',
     );
-    const raw = new RawH2(socket);
+    const raw = new RawH2(socket, opts.ack ?? true);
     socket.write(PREFACE);
     socket.write(settingsFrame([]));
+    // Ready once the server's SETTINGS arrived (and were acknowledged, above).
+    await raw.waitForFrame(
+      (f) => f.type === FrameType.Settings && (f.flags & FLAG_ACK) === 0,
+      "the server's SETTINGS",
+    );
     return raw;
   }
 
@@ -143,13 +156,20 @@ export class RawH2 {
     while (this.#buffer.length >= 9) {
       const length = this.#buffer.readUIntBE(0, 3);
       if (this.#buffer.length < 9 + length) break;
-      this.frames.push({
+      const f: Frame = {
         type: this.#buffer[3]!,
         flags: this.#buffer[4]!,
         stream: this.#buffer.readUInt32BE(5) & 0x7fffffff,
         payload: Buffer.from(this.#buffer.subarray(9, 9 + length)),
-      });
+      };
+      this.frames.push(f);
       this.#buffer = this.#buffer.subarray(9 + length);
+      // Acknowledge the server's SETTINGS (RFC 9113 §6.5.3): nghttp2 enforces its own limits
+      // (maxConcurrentStreams …) only from then on.
+      const unacked = f.type === FrameType.Settings && (f.flags & FLAG_ACK) === 0;
+      if (this.#ack && unacked && !this.socket.destroyed) {
+        this.socket.write(frame(FrameType.Settings, FLAG_ACK, 0));
+      }
     }
     for (const wake of this.#waiters.splice(0)) wake();
   }
