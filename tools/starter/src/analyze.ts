@@ -10,6 +10,11 @@
  * import, `export *`, `import()` or `import('…')` in a type cannot be split: the module they name
  * is inlined as it is (a re-export-only index included). Inlined modules are analysed the same
  * way, transitively.
+ *
+ * Since every name resolves to the module that declares it, nothing imports a name through an
+ * inlined module's re-exports (`export { httpLoad } from './http-load.ts'` in common's
+ * bench.ts): they are dropped, and what they name is not inlined for them. A module inlined as
+ * a whole keeps them.
  */
 import { sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -82,15 +87,22 @@ export function analyze(
   };
   const queue: string[] = [...roots];
   const reached = new Set<WorkspacePackage>();
+  /** Inlined modules used as a whole (their re-exports kept), and the files analysed so far. */
+  const whole = new Set<string>();
+  const analysed = new Set<string>();
 
-  const include = (file: string): WorkspacePackage => {
+  const include = (file: string, asWhole: boolean): WorkspacePackage => {
     const owner = owningPackage(ws, file)!;
+    if (asWhole && !whole.has(file)) {
+      whole.add(file);
+      if (analysed.has(file)) queue.push(file); // again, now with its re-exports
+    }
     if (!result.inlined.has(file)) {
       result.inlined.set(file, owner);
       queue.push(file);
       if (!reached.has(owner)) {
         reached.add(owner);
-        for (const extra of extraRoots(owner)) include(extra);
+        for (const extra of extraRoots(owner)) include(extra, true);
       }
     }
     return owner;
@@ -99,12 +111,15 @@ export function analyze(
   for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
     const source = program.getSourceFile(file);
     if (source === undefined) throw new WorkspaceError('ERR_WORKSPACE', `cannot read ${file}`);
-    new FileAnalysis(ws, source, isOwn(file) ? undefined : result.inlined.get(file), {
+    analysed.add(file);
+    const owner = isOwn(file) ? undefined : result.inlined.get(file);
+    new FileAnalysis(ws, source, owner, {
       resolver,
       isOwn,
       include,
       result,
       docs: false,
+      dropReexports: owner !== undefined && !whole.has(file),
     }).run();
   }
   const inlined = (file: string): WorkspacePackage => {
@@ -120,6 +135,7 @@ export function analyze(
       include: inlined,
       result,
       docs: true,
+      dropReexports: false,
     }).run();
   }
   return result;
@@ -128,11 +144,16 @@ export function analyze(
 interface Context {
   resolver: DeclarationResolver;
   isOwn: (file: string) => boolean;
-  /** Marks a workspace module as inlined (code), or returns its package if it is (docs). */
-  include: (file: string) => WorkspacePackage;
+  /**
+   * Marks a workspace module as inlined, `asWhole` when its whole API is used (code); returns
+   * its package if it is inlined (docs).
+   */
+  include: (file: string, asWhole: boolean) => WorkspacePackage;
   result: Analysis;
   /** A snippet: unresolved imports are left alone, and its imports are no dependencies. */
   docs: boolean;
+  /** An inlined module used by name only: its `export … from` declarations go. */
+  dropReexports: boolean;
 }
 
 /** The analysis of one file: its edges, and edits for its workspace imports. */
@@ -154,19 +175,37 @@ class FileAnalysis {
         ts.isImportDeclaration(statement) ||
         (ts.isExportDeclaration(statement) && statement.moduleSpecifier !== undefined);
       if (!isDeclaration) continue;
+      if (this.ctx.dropReexports && ts.isExportDeclaration(statement) && this.#local(statement)) {
+        this.#edits.push({ start: statement.getStart(this.source), end: statement.end, text: '' });
+        continue;
+      }
       try {
         this.#declaration(statement);
       } catch (err) {
         if (!this.ctx.docs || !(err instanceof WorkspaceError)) throw err;
       }
     }
-    if (this.ctx.docs) {
-      if (this.#edits.length > 0) this.ctx.result.edits.set(this.source.fileName, this.#edits);
-      return;
+    if (!this.ctx.docs) {
+      this.#walk(this.source);
+      this.ctx.result.edges.set(this.source.fileName, this.#edges);
     }
-    this.#walk(this.source);
-    this.ctx.result.edges.set(this.source.fileName, this.#edges);
+    // A module analysed again (now used as a whole) replaces its first edits.
     if (this.#edits.length > 0) this.ctx.result.edits.set(this.source.fileName, this.#edits);
+    else this.ctx.result.edits.delete(this.source.fileName);
+  }
+
+  /**
+   * Whether a re-export names a workspace module (whose names importers take from their
+   * declaring modules), not an npm package (`export type { Logger } from 'pino'`, which makes
+   * this module the one that declares `Logger` for the workspace).
+   */
+  #local(statement: ts.ExportDeclaration): boolean {
+    const specifier = (statement.moduleSpecifier as ts.StringLiteral).text;
+    try {
+      return classifySpecifier(this.ws, specifier, this.source.fileName).kind === 'file';
+    } catch {
+      return false;
+    }
   }
 
   /** `import()` calls, `import('…')` types, `require.resolve('…')`, `new URL('…', import.meta.url)`. */
@@ -208,13 +247,13 @@ class FileAnalysis {
   }
 
   /** A module used as a whole: an npm package, an own file, or a workspace module inlined as is. */
-  #whole(literal: ts.StringLiteral, typeOnly: boolean): void {
+  #whole(literal: ts.StringLiteral, typeOnly: boolean, asWhole = true): void {
     const target = this.#target(literal);
     if (target.kind === 'npm') this.#edges.push({ npm: target.name, typeOnly });
     if (target.kind !== 'file') return;
     this.#edges.push({ file: target.file, typeOnly });
     if (this.ctx.isOwn(target.file)) return;
-    const pkg = this.ctx.include(target.file);
+    const pkg = this.ctx.include(target.file, asWhole);
     this.#respecify(literal, { pkg, file: target.file });
   }
 
@@ -256,11 +295,12 @@ class FileAnalysis {
       only!.declaration.kind === 'export' &&
       only!.declaration.file === target.file
     ) {
-      this.#whole(literal, typeOnly); // already the declaring module: only the specifier may change
+      // Already the declaring module: only the specifier may change.
+      this.#whole(literal, typeOnly, false);
       return;
     }
     const ordered = [...groups.values()].map(({ declaration, bindings: group }) => {
-      const pkg = this.ctx.include(declaration.file);
+      const pkg = this.ctx.include(declaration.file, false);
       this.#edges.push({ file: declaration.file, typeOnly: group.every((b) => b.typeOnly) });
       return {
         declaration,

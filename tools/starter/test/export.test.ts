@@ -37,6 +37,14 @@ describe('what is inlined', () => {
     expect(existsSync(join(out, 'src/lib/lib/chart.ts'))).toBe(false);
   });
 
+  it("drops an inlined module's re-exports of workspace modules (nothing imports through them)", () => {
+    // serve.ts re-exports extra.ts (which needs vega); the app never uses it.
+    expect(read('src/lib/lib/serve.ts')).not.toContain('extra');
+    expect(existsSync(join(out, 'src/lib/lib/extra.ts'))).toBe(false);
+    // A re-export of an npm package's name makes the module its declaring module: kept.
+    expect(read('src/lib/lib/logger.ts')).toContain("export type { Logger } from 'pino';");
+  });
+
   it("carries a reached library's CLI script with the file it runs", () => {
     expect(result.inlined.get('pki')?.sort()).toEqual(['keys.ts', 'main.ts']);
     expect((result.manifest.scripts as Record<string, string>).certs).toBe(

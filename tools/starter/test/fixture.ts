@@ -143,15 +143,17 @@ export function fixtureFiles(): Record<string, string> {
     ].join('\n'),
     'packages/lib/src/serve.ts': [
       "import { NetError } from './errors.ts';",
+      "export { extra } from './extra.ts';",
       'export interface ServeOptions { port: number }',
       'export function serve(o: ServeOptions): void { if (o.port < 0) throw new NetError(); }',
       '',
     ].join('\n'),
     'packages/lib/src/errors.ts': 'export class NetError extends Error {}\n',
+    'packages/lib/src/extra.ts': "import * as vega from 'vega';\nexport const extra = vega;\n",
     'packages/lib/src/logger.ts': [
       "import { pino, type Logger } from 'pino';",
       "import pretty from 'pino-pretty';",
-      'export type { Logger };',
+      "export type { Logger } from 'pino';",
       'export const createLogger = (): Logger => pino(pretty());',
       '',
     ].join('\n'),
