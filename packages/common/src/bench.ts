@@ -4,7 +4,7 @@
  * hits both, each pair gives a ratio, and the report quotes medians.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
@@ -104,22 +104,6 @@ export function quantile(values: readonly number[], q: number): number {
 
 function stat(samples: number[]): Stat {
   return { median: median(samples), min: Math.min(...samples), max: Math.max(...samples), samples };
-}
-
-/** USER_HZ: Linux reports /proc CPU times in ticks of 1/100 s. */
-const CLOCK_TICKS_PER_SECOND = 100;
-
-/**
- * CPU time (user + system) process `pid` has used so far, in ms, from `/proc/<pid>/stat`
- * (Linux; 10 ms resolution). Take it before and after a load to get a server's CPU per
- * operation: on a shared machine that is steadier than its rate, which mostly measures how
- * much CPU the load generator got.
- */
-export function processCpuMs(pid: number): number {
-  // Fields after "pid (comm) ": state is [0], utime [11], stime [12] (proc(5) fields 14, 15).
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
 }
 
 let tasksetChecked: boolean | undefined;
@@ -294,5 +278,3 @@ export function formatCase(c: CaseResult): string {
     .join('\n');
   return `\n${head}${rows}\n${ratios ? `\n${ratios}\n` : ''}`;
 }
-
-export { httpLoad, cpuOfPid, type HttpLoadOptions, type HttpLoadResult } from './http-load.ts';

@@ -4,7 +4,7 @@
  * mostly measure how much CPU the load generator got; CPU per request is the steadier figure.
  */
 import autocannon from 'autocannon';
-import { processCpuMs } from './bench.ts';
+import { processCpuMs } from './process-cpu.ts';
 
 /** Options of {@link httpLoad}. */
 export interface HttpLoadOptions {

@@ -9,7 +9,7 @@ import {
   processCpuMs,
   quantile,
   type BenchFile,
-} from '../src/bench.ts';
+} from '../src/bench-entry.ts';
 
 describe('statistics', () => {
   it('median of odd and even counts, without reordering the input', () => {
