@@ -16,6 +16,13 @@ export const LENGTH_HEADER_SIZE = 4;
 /** Largest length a 4-byte unsigned header can declare (2^32 − 1). */
 export const MAX_UINT32 = 0xffff_ffff;
 
+/**
+ * The `length` splitter holds a frame in progress as views of the chunks it arrived in, but
+ * copies pieces smaller than this (1 KiB) together into 1 KiB blocks: each view costs ~100
+ * bytes of heap, so a frame sent a byte per segment would otherwise cost ~100× its size.
+ */
+export const COALESCE_BELOW = 1024;
+
 /** Padding byte the `fixed` encoder appends to a short record (NUL). */
 export const FIXED_PADDING = 0x00;
 

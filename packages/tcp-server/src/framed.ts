@@ -56,10 +56,7 @@ export function handleFramedConnection(
   });
 
   decoder.on('error', (err: FramingError) => {
-    logger.warn(
-      { err: errorFields(err), framing },
-      `framing error: ${err.message}; closing connection`,
-    );
+    logFramingError(logger, err, framing);
     socket.unpipe(decoder);
     decoder.unpipe(encoder);
     if (framing === 'line' && err.code !== 'ERR_UNEXPECTED_EOF')
@@ -88,6 +85,14 @@ export function handleFramedConnection(
       discardInput(socket);
     },
   };
+}
+
+/** Logs a framing error at warn, with its code and its size fields; the connection then closes. */
+export function logFramingError(logger: Logger, err: FramingError, framing: CodecFraming): void {
+  logger.warn(
+    { err: errorFields(err), framing },
+    `framing error: ${err.message}; closing connection`,
+  );
 }
 
 function errorFields(err: FramingError): Record<string, unknown> {

@@ -26,6 +26,7 @@ export {
   lengthPrefixHeader,
   type LengthPrefixedOptions,
 } from './protocol/length-prefixed.ts';
+export { LengthPrefixedSplitter } from './protocol/length-prefixed-splitter.ts';
 export {
   FixedDecoder,
   encodeFixed,

@@ -15,6 +15,7 @@ import type { ConnectionHandle } from './connection.ts';
 import { ECHO_GREETING, MAX_GREETING_BYTES } from './constants.ts';
 import { handleEchoConnection } from './echo.ts';
 import { handleFramedConnection } from './framed.ts';
+import { handleLengthEchoConnection } from './length-echo.ts';
 import { SERVER_LIMITS } from './limits.ts';
 
 /** The server's modes: the §7.1 pipe `echo`, or one of the three 粘包 fixes. */
@@ -126,8 +127,11 @@ export class TcpServer implements NetlabServer<Server> {
           greeting: options.greeting,
         });
         break;
-      case 'line':
       case 'length':
+        // The echo of a frame is its own bytes: split at frame boundaries, no decode/encode.
+        handle = handleLengthEchoConnection(socket, { ...options, logger });
+        break;
+      case 'line':
       case 'fixed':
         handle = handleFramedConnection(socket, { ...options, framing: options.framing, logger });
         break;

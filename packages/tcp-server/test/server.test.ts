@@ -1,7 +1,8 @@
 import { connect, Socket } from 'node:net';
+import { Writable } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { InvalidArgumentError } from 'common';
+import { createLogger, InvalidArgumentError, type Logger } from 'common';
 import { RawClient, startServer, Teardown, waitForEvent } from 'common/harness';
 import { ECHO_GREETING, MAX_GREETING_BYTES } from '../src/constants.ts';
 import { SERVER_LIMITS } from '../src/limits.ts';
@@ -16,6 +17,22 @@ async function start(options: TcpServerOptions = {}) {
   const running = await startServer(server);
   teardown.add(running, () => running.close());
   return { server, ...running };
+}
+
+/** A debug-level logger whose JSON lines land in `lines`, parsed. */
+function captureLogger(): { logger: Logger; lines: Record<string, unknown>[] } {
+  const lines: Record<string, unknown>[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      for (const line of chunk.toString('utf8').split('\n'))
+        if (line.trim() !== '') lines.push(JSON.parse(line) as Record<string, unknown>);
+      callback();
+    },
+  });
+  return {
+    logger: createLogger({ name: 'test', level: 'debug', format: 'json', destination }),
+    lines,
+  };
 }
 
 async function client(port: number): Promise<RawClient> {
@@ -78,10 +95,43 @@ describe('length mode', () => {
   });
 
   it('closes the connection on a header above maxPayload, without waiting for the payload', async () => {
-    const { port } = await start({ framing: 'length', maxPayload: 1024 });
+    const { logger, lines } = captureLogger();
+    const { port } = await start({ framing: 'length', maxPayload: 1024, logger });
     const c = await client(port);
     c.write(Buffer.concat([encodeLengthPrefixed('fine'), lengthPrefixHeader(0xffff_ffff)]));
     expect(await c.waitForEnd()).toEqual(encodeLengthPrefixed('fine'));
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        err: { code: 'ERR_FRAME_TOO_LARGE', declared: 0xffff_ffff, limit: 1024 },
+        framing: 'length',
+      }),
+    );
+  });
+
+  it('echoes only whole frames: a frame cut short by the FIN is logged, not echoed', async () => {
+    const { logger, lines } = captureLogger();
+    const { port } = await start({ framing: 'length', logger });
+    const c = await client(port);
+    const whole = encodeLengthPrefixed(Buffer.alloc(3000, 1));
+    c.write(Buffer.concat([whole, encodeLengthPrefixed('cut short').subarray(0, 6)]));
+    c.end();
+    expect(await c.waitForEnd()).toEqual(whole);
+    expect(lines).toContainEqual(
+      expect.objectContaining({ err: { code: 'ERR_UNEXPECTED_EOF', size: 6 }, framing: 'length' }),
+    );
+  });
+
+  it('drain: echoes the whole frames received, drops a partial one, then half-closes', async () => {
+    const { port, server } = await start({ framing: 'length' });
+    const c = await client(port);
+    const whole = encodeLengthPrefixed('before the drain');
+    c.write(Buffer.concat([whole, encodeLengthPrefixed('partial').subarray(0, 5)]));
+    await c.waitForBytes(whole.length);
+    const drained = server.drain(new AbortController().signal);
+    expect(await c.waitForEnd()).toEqual(whole);
+    c.end();
+    await drained;
+    expect(server.connections.size).toBe(0);
   });
 });
 
