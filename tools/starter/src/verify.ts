@@ -104,6 +104,7 @@ async function start(cwd: string, log: string): Promise<boolean> {
   const code = await npm(['start'], cwd, log, TIMEOUT_MS.start, (line) => {
     if (signalled || parseListeningLine(line) === undefined) return;
     signalled = true;
+    // TODO(common): parseListeningLine could return the line's pid (pino writes it) too.
     process.kill((JSON.parse(line) as { pid: number }).pid, 'SIGTERM');
   });
   return signalled && code === 0;
