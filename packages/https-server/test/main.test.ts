@@ -53,7 +53,7 @@ describe('https-server (main.ts)', () => {
 
   it('--redirect-http PORT: a plain-HTTP listener answering 308 to this server', async () => {
     const main = await start(['--redirect-http', '0']);
-    const line = main.stdout.lines.find((l) => l.includes('redirecting plain HTTP'))!;
+    const line = await main.stdout.waitFor((l) => l.includes('redirecting plain HTTP'));
     const address = (JSON.parse(line) as { address: string }).address;
     const location = await new Promise<string | undefined>((resolve, reject) =>
       request(`${address}/x?y=1`, (res) => {

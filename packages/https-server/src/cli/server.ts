@@ -3,6 +3,7 @@
  * common's server flags, one flag per limit in `LIMITS`, the credentials, mutual TLS, the TLS
  * profile and the redirect listener; then common's `serve`.
  */
+import cluster from 'node:cluster';
 import { credentialPaths, loadCredentials, TLS_PROFILE_NAMES, type LoadedCredentials } from 'certs';
 import {
   choiceFlag,
@@ -41,7 +42,8 @@ ${limitsHelp(LIMITS, 37)}`;
 
 /**
  * Parses the flags, loads and checks the credentials (the dev PKI for a file not given), then
- * listens (the redirect listener first, with common's `listen`) and runs until SIGINT/SIGTERM.
+ * serves until SIGINT/SIGTERM (common's `serve`; the redirect listener after it, with common's
+ * `listen`).
  *
  * @throws {CliError} for a bad flag; {@link CredentialsError} for a bad file;
  *   `InvalidArgumentError` for flags fine alone but not together (all exit 2, see main.ts);
@@ -102,14 +104,19 @@ export async function serverMain(
     { tlsProfile: app.profile.name, minVersion: app.profile.minVersion, limits },
     'TLS profile and limits (bytes, ms)',
   );
-  if (app.redirect !== undefined && redirectPort !== undefined) {
+  await serve(app, { name: NAME, logger, ...args.server });
+  // After the HTTPS listener, so that its `listening` line (and, with --workers N, the one the
+  // cluster primary logs from its workers' first listen) names the HTTPS port. The primary
+  // only supervises: the workers serve, the redirect included (node:cluster shares the port).
+  // TODO(common): export isClusterPrimary from common instead of this copy of its rule.
+  const clusterPrimary = args.server.workers > 1 && cluster.isPrimary;
+  if (app.redirect !== undefined && redirectPort !== undefined && !clusterPrimary) {
     const address = await listen(app.redirect.server, {
       host: args.server.host,
       port: redirectPort,
     });
     logger.info({ address: `http://${address}` }, 'redirecting plain HTTP to https (308)');
   }
-  await serve(app, { name: NAME, logger, ...args.server });
 }
 
 function logCredentials(logger: Logger, c: LoadedCredentials, requireClientCert: boolean): void {
