@@ -1,6 +1,7 @@
 /**
- * The load generator (the same for both servers): `ws` clients, 32 connections, a window of
- * messages in flight on each; every echo is timed from its send.
+ * The load generator (the same for both servers): `ws` clients, a window of messages in flight
+ * on each connection; every echo is timed from its send. With `deflate` the clients offer
+ * permessage-deflate and send text (JSON-like messages, {@link jsonMessages}).
  */
 import { once } from 'node:events';
 import { quantile } from 'common/bench';
@@ -15,14 +16,21 @@ export interface EchoLoad {
   window: number;
   size: number;
   durationMs: number;
+  /** Offer permessage-deflate and send JSON-like text; default: binary `a`s, no extension. */
+  deflate?: boolean;
 }
 
-export async function openClients(url: string, n: number, batch = 200): Promise<WsLib[]> {
+export async function openClients(
+  url: string,
+  n: number,
+  batch = 200,
+  deflate = false,
+): Promise<WsLib[]> {
   const clients: WsLib[] = [];
   for (let i = 0; i < n; i += batch) {
     const group = Array.from(
       { length: Math.min(batch, n - i) },
-      () => new WsLib(url, { perMessageDeflate: false }),
+      () => new WsLib(url, { perMessageDeflate: deflate }),
     );
     await Promise.all(group.map((c) => once(c, 'open')));
     clients.push(...group);
@@ -40,10 +48,27 @@ export async function closeClients(clients: WsLib[]): Promise<void> {
   );
 }
 
+/**
+ * `count` different JSON-like messages of exactly `size` bytes (ASCII): an API's event records
+ * with ids, names, timestamps and flags, the kind of text permessage-deflate is used for
+ * (they deflate to about a fifth; repeated keys across messages help context takeover).
+ */
+export function jsonMessages(size: number, count = 16): string[] {
+  return Array.from({ length: count }, (_, m) => {
+    let json = '[';
+    for (let i = 0; json.length < size; i += 1) {
+      const id = m * 100_000 + i * 7;
+      json += `{"id":${id},"user":"user${(id * 31) % 9973}","event":"${['click', 'view', 'scroll', 'submit'][i % 4]}","ts":${1_764_000_000_000 + id * 13},"ok":${i % 3 !== 0}},`;
+    }
+    return json.slice(0, size - 1) + ']';
+  });
+}
+
 /** Runs one echo load; returns msgs/s, MiB/s (payload echoed) and the p99 round trip in ms. */
 export async function runEcho(load: EchoLoad): Promise<Record<string, number>> {
-  const clients = await openClients(load.url, load.connections);
-  const payload = Buffer.alloc(load.size, 0x61);
+  const clients = await openClients(load.url, load.connections, 200, load.deflate === true);
+  const messages =
+    load.deflate === true ? jsonMessages(load.size) : [Buffer.alloc(load.size, 0x61)];
   const latencies: number[] = [];
   let received = 0;
   let running = true;
@@ -56,9 +81,11 @@ export async function runEcho(load: EchoLoad): Promise<Record<string, number>> {
     }, load.durationMs);
     for (const client of clients) {
       const sentAt: number[] = [];
+      let next = 0;
       const send = (): void => {
         sentAt.push(performance.now());
-        client.send(payload, { binary: true });
+        const message = messages[next++ % messages.length]!;
+        client.send(message, { binary: typeof message !== 'string' });
       };
       client.on('message', () => {
         const t = sentAt.shift();
@@ -82,4 +109,47 @@ export async function runEcho(load: EchoLoad): Promise<Record<string, number>> {
     'MiB/s': (received * load.size) / seconds / 1024 ** 2,
     'p99 ms': quantile(latencies, 0.99),
   };
+}
+
+/**
+ * The soak: `connections` clients with permessage-deflate send `total` JSON-like messages of
+ * `size` bytes between them (`window` in flight on each) and wait for every echo; `checkpoint`
+ * is called after every quarter with the number echoed so far.
+ */
+export async function runSoak(
+  url: string,
+  opts: { connections: number; total: number; size: number; window: number },
+  checkpoint: (echoed: number) => Promise<void>,
+): Promise<void> {
+  const clients = await openClients(url, opts.connections, 100, true);
+  const messages = jsonMessages(opts.size);
+  const perClient = Math.ceil(opts.total / opts.connections);
+  const quarter = (perClient * opts.connections) / 4;
+  for (let q = 1; q <= 4; q += 1) {
+    await Promise.all(
+      clients.map(
+        (client, c) =>
+          new Promise<void>((resolve) => {
+            let sent = 0;
+            let received = 0;
+            const target = Math.ceil(perClient / 4);
+            const send = (): void => {
+              client.send(messages[(sent + c) % messages.length]!);
+              sent += 1;
+            };
+            const onMessage = (): void => {
+              received += 1;
+              if (received === target) {
+                client.off('message', onMessage);
+                resolve();
+              } else if (sent < target) send();
+            };
+            client.on('message', onMessage);
+            for (let i = 0; i < Math.min(opts.window, target); i += 1) send();
+          }),
+      ),
+    );
+    await checkpoint(quarter * q);
+  }
+  await closeClients(clients);
 }

@@ -1,30 +1,41 @@
 /**
- * One benchmark server process: `node --expose-gc --import tsx bench/server.ts netlab|ws`.
- * Echo on `/echo`; prints `port N` once listening; on a stdin line `rss` it runs the GC and
- * prints `rss BYTES HEAP_BYTES`.
+ * One benchmark server process: `node --expose-gc --import tsx bench/server.ts KIND [MODE]`,
+ * KIND `netlab` (this package) or `ws` (a `ws` 8 WebSocketServer), MODE `plain` (default: no
+ * compression), `deflate` (permessage-deflate, no context takeover either way: this package's
+ * defaults, given to `ws` explicitly) or `takeover` (permessage-deflate with context takeover:
+ * `ws`'s defaults, given to this package explicitly). Both use zlib's level 6, memLevel 8,
+ * 15-bit windows and a 1 KiB threshold. Echo on `/echo`; prints `port N` once listening; on a
+ * stdin line `rss` it runs the GC and prints `rss BYTES HEAP_BYTES`; `exit` exits.
  */
 import { createServer } from 'node:http';
 import { createInterface } from 'node:readline';
 import { WebSocketServer } from 'ws';
 import { createWsServer } from '../src/server.ts';
 
-const kind = process.argv[2];
+const [kind, mode = 'plain'] = process.argv.slice(2);
+if (!['plain', 'deflate', 'takeover'].includes(mode))
+  throw new Error(`usage: server.ts netlab|ws [plain|deflate|takeover] (got ${mode})`);
+const takeover = mode === 'takeover';
+const deflate =
+  mode === 'plain'
+    ? false
+    : { serverNoContextTakeover: !takeover, clientNoContextTakeover: !takeover, threshold: 1024 };
 let http;
 if (kind === 'netlab') {
-  http = createWsServer({ heartbeatInterval: 0 }).server;
+  http = createWsServer({ heartbeatInterval: 0, perMessageDeflate: deflate }).server;
 } else if (kind === 'ws') {
   http = createServer();
   const wss = new WebSocketServer({
     server: http,
     path: '/echo',
-    perMessageDeflate: false,
+    perMessageDeflate: deflate,
     clientTracking: true,
   });
   wss.on('connection', (ws) => {
     ws.on('message', (data, isBinary) => ws.send(data as Buffer, { binary: isBinary }));
   });
 } else {
-  throw new Error(`usage: server.ts netlab|ws (got ${kind})`);
+  throw new Error(`usage: server.ts netlab|ws [plain|deflate|takeover] (got ${kind})`);
 }
 http.listen(0, '127.0.0.1', () => {
   const address = http.address();
@@ -33,6 +44,7 @@ http.listen(0, '127.0.0.1', () => {
   );
 });
 createInterface({ input: process.stdin }).on('line', (line) => {
+  if (line === 'exit') process.exit(0); // a normal exit: --cpu-prof and --heap-prof write their files
   if (line !== 'rss') return;
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
