@@ -12,16 +12,16 @@
  * way, transitively.
  *
  * Since every name resolves to the module that declares it, nothing imports a name through an
- * inlined module's re-exports (`export { httpLoad } from './http-load.ts'` in common's
- * bench.ts): they are dropped, and what they name is not inlined for them. A module inlined as
- * a whole keeps them.
+ * inlined module's re-exports of workspace modules (`export { x } from './x.ts'`): they are
+ * dropped, and what they name is not inlined for them. A module inlined as a whole keeps them.
  */
-import { sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
 import { DeclarationResolver, type Declaration } from './declaring-module.ts';
 import { WorkspaceError } from './errors.ts';
-import { inlinedSpecifier } from './layout.ts';
+import { inlinedPath, inlinedSpecifier } from './layout.ts';
+import { ownPathLiterals, projectRelative, type ForeignPath } from './paths.ts';
 import { classifySpecifier, createAnalysisProgram } from './program.ts';
 import {
   exportBindings,
@@ -53,6 +53,8 @@ export interface Analysis {
   edges: Map<string, Edge[]>;
   /** Non-TS files that inlined modules open with `new URL('…', import.meta.url)`. */
   assets: Map<string, WorkspacePackage>;
+  /** What the export cannot carry over (a path into another package), file and line first. */
+  notes: string[];
 }
 
 /**
@@ -84,9 +86,11 @@ export function analyze(
     edits: new Map(),
     edges: new Map(),
     assets: new Map(),
+    notes: [],
   };
   const queue: string[] = [...roots];
   const reached = new Set<WorkspacePackage>();
+  const foreign: Context['foreign'] = [];
   /** Inlined modules used as a whole (their re-exports kept), and the files analysed so far. */
   const whole = new Set<string>();
   const analysed = new Set<string>();
@@ -114,6 +118,8 @@ export function analyze(
     analysed.add(file);
     const owner = isOwn(file) ? undefined : result.inlined.get(file);
     new FileAnalysis(ws, source, owner, {
+      pkg,
+      foreign,
       resolver,
       isOwn,
       include,
@@ -121,6 +127,17 @@ export function analyze(
       docs: false,
       dropReexports: owner !== undefined && !whole.has(file),
     }).run();
+  }
+  for (const path of foreign) {
+    const owner = result.inlined.get(path.target);
+    if (owner === undefined) {
+      const named = relative(ws.root, path.target).split(sep).join('/');
+      result.notes.push(`${path.where} refers to ${named}, which the export does not have`);
+      continue;
+    }
+    const text = `'${projectRelative(ws, pkg, path.file, join(ws.root, inlinedPath(owner, path.target)))}'`;
+    const edits = result.edits.get(path.file) ?? [];
+    result.edits.set(path.file, [...edits, { start: path.start, end: path.end, text }]);
   }
   const inlined = (file: string): WorkspacePackage => {
     const owner = result.inlined.get(file);
@@ -130,6 +147,8 @@ export function analyze(
   for (const file of docs.keys()) {
     const source = program.getSourceFile(file)!;
     new FileAnalysis(ws, source, undefined, {
+      pkg,
+      foreign,
       resolver,
       isOwn,
       include: inlined,
@@ -142,6 +161,10 @@ export function analyze(
 }
 
 interface Context {
+  /** The exported package. */
+  pkg: WorkspacePackage;
+  /** Own files' paths into other packages, resolved once every inlined module is known. */
+  foreign: (ForeignPath & { file: string })[];
   resolver: DeclarationResolver;
   isOwn: (file: string) => boolean;
   /**
@@ -188,6 +211,11 @@ class FileAnalysis {
     if (!this.ctx.docs) {
       this.#walk(this.source);
       this.ctx.result.edges.set(this.source.fileName, this.#edges);
+    }
+    if (!this.ctx.docs && this.owner === undefined) {
+      const { edits, foreign } = ownPathLiterals(this.ws, this.ctx.pkg, this.source);
+      this.#edits.push(...edits);
+      this.ctx.foreign.push(...foreign.map((f) => ({ ...f, file: this.source.fileName })));
     }
     // A module analysed again (now used as a whole) replaces its first edits.
     if (this.#edits.length > 0) this.ctx.result.edits.set(this.source.fileName, this.#edits);

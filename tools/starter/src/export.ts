@@ -264,5 +264,11 @@ export async function exportPackage(
   generated.push(['README.md', readme]);
   for (const [path, content] of generated) out.set(path, { content, format: true });
   await writeProject(ws, target, out);
-  return { target, files: [...out.keys()].sort(), inlined, manifest, notes };
+  return {
+    target,
+    files: [...out.keys()].sort(),
+    inlined,
+    manifest,
+    notes: [...analysis.notes, ...notes],
+  };
 }

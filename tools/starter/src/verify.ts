@@ -130,7 +130,10 @@ async function verifyPackage(
       let ok: boolean;
       if (step === 'export') {
         ok = await exportPackage(ROOT, name, project).then(
-          () => true,
+          ({ notes }) => {
+            for (const note of notes) process.stderr.write(`verify: ${name} note: ${note}\n`);
+            return true;
+          },
           async (err: unknown) => {
             await writeFile(log, (err as Error).stack ?? String(err));
             return false;

@@ -95,6 +95,22 @@ describe('rewritten imports', () => {
   });
 });
 
+describe('paths out of the package', () => {
+  it('point from the workspace root to the project root, and at inlined files in src/lib/', () => {
+    const test = read('test/app.test.ts');
+    expect(test).toContain("export const ROOT = new URL('../', import.meta.url);");
+    expect(test).toContain("export const KEYS = new URL('../pki/', import.meta.url);");
+    expect(test).toContain("export const CLI = '../src/lib/pki/main.ts';");
+  });
+
+  it('are named in a note when the export does not have their file', () => {
+    expect(result.notes).toEqual([
+      'packages/app/test/app.test.ts:8 refers to packages/lib/src/chart.ts, which the export does not have',
+    ]);
+    expect(read('test/app.test.ts')).toContain("export const CHART = '../../lib/src/chart.ts';");
+  });
+});
+
 describe('package.json', () => {
   it('depends on exactly the npm packages used, at the lockfile versions', () => {
     expect(result.manifest.dependencies).toEqual({

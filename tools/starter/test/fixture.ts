@@ -230,6 +230,10 @@ export function fixtureFiles(): Record<string, string> {
       "import { expect, it } from 'vitest';",
       "import { waitFor } from 'lib/harness';",
       "it('runs', () => expect([fc, waitFor(), 'nc']).toBeTruthy());",
+      "export const ROOT = new URL('../../../', import.meta.url);",
+      "export const KEYS = new URL('../../../pki/', import.meta.url);",
+      "export const CLI = '../../pki/src/main.ts';",
+      "export const CHART = '../../lib/src/chart.ts';",
       '',
     ].join('\n'),
     'packages/app/README.md': [
