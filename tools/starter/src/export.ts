@@ -135,11 +135,12 @@ async function writeProject(
 
 /** Writes `name` as a standalone project into `target`. See the module comment. */
 export async function exportPackage(
-  root: string,
+  rootPath: string,
   name: string,
   target: string,
 ): Promise<ExportResult> {
-  const ws = readWorkspace(root);
+  const ws = readWorkspace(rootPath);
+  const root = ws.root;
   const pkg = checkExport(ws, name, target);
   const own = packageFiles(root, pkg.dir);
   const ownTs = own.filter((f) => f.endsWith('.ts')).map((f) => join(pkg.dir, f));

@@ -55,7 +55,8 @@ export function readJson<T>(file: string): T {
  * @throws {WorkspaceError} `ERR_WORKSPACE` without a `pnpm-workspace.yaml`, for a glob shape it
  *   does not support, or for a package.json without a name.
  */
-export function readWorkspace(root: string): Workspace {
+export function readWorkspace(rootPath: string): Workspace {
+  const root = resolve(rootPath); // absolute, no trailing separator: paths are compared to it
   const file = join(root, 'pnpm-workspace.yaml');
   if (!existsSync(file))
     throw new WorkspaceError('ERR_WORKSPACE', `no pnpm-workspace.yaml in ${root}`);

@@ -55,9 +55,13 @@ describe('pnpm starter', () => {
     expect(readFileSync(join(target, 'keep.txt'), 'utf8')).toBe('mine');
   });
 
-  it('exports into a new folder relative to where pnpm was run (INIT_CWD)', async () => {
-    const { code, stdout } = await starter(['app', 'fresh']);
+  it('exports into a new folder relative to where pnpm was run (INIT_CWD), with its notes', async () => {
+    // main.ts's own root ends with a separator, as this one does.
+    const { code, stdout } = await starter(['app', 'fresh'], `${fixture.root}/`);
     expect(code).toBe(0);
+    expect(stdout).toContain(
+      'note: packages/app/test/app.test.ts:8 refers to packages/lib/src/chart.ts, which the export does not have',
+    );
     expect(stdout).toMatch(
       /^exported app to .*\/fresh: \d+ files, 8 of them inlined from lib, pki under src\/lib\/$/m,
     );
