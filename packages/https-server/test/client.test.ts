@@ -3,6 +3,7 @@
  * HTTP/2, the book's failure without `ca`, `--insecure`, timeouts, limits; and the `client`
  * CLI as users run it.
  */
+import { readFileSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 import { createServer as createPlainHttps } from 'node:https';
 import { createServer as createTlsServer } from 'node:tls';
@@ -11,6 +12,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectTimeoutError } from 'common';
 import { execMain, startServer, Teardown } from 'common/harness';
 import { HELLO } from '../src/constants.ts';
+import { TLS_ERROR_EXPLANATIONS } from 'certs';
 import { HTTPS_ERROR_EXPLANATIONS } from '../src/explanations.ts';
 import { httpsRequest } from '../src/client.ts';
 import { HttpsClientError } from '../src/index.ts';
@@ -175,5 +177,16 @@ describe('https-server client (the CLI)', () => {
     expect(bad.stderr).toMatch(/--cert and --key go together/);
     const http = await execMain(MAIN, ['client', 'http://localhost/']);
     expect([http.code, http.stderr]).toEqual([2, 'https-server: only https:// URLs (got http:)']);
+  });
+});
+
+describe('the error table', () => {
+  it('lists every code this package adds to the shared TLS table in the README', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const own = Object.keys(HTTPS_ERROR_EXPLANATIONS).filter(
+      (code) => !(code in TLS_ERROR_EXPLANATIONS),
+    );
+    expect(own.length).toBeGreaterThan(0);
+    for (const code of own) expect(readme, code).toMatch(new RegExp(`^\\| \`${code}\` +\\|`, 'm'));
   });
 });
