@@ -73,9 +73,33 @@ export class LengthPrefixedSplitter {
    */
   *push(chunk: Buffer): Generator<Buffer, void, undefined> {
     if (this.#error !== undefined) throw this.#error;
+    const released = this.#heldBytes > 0;
+    const done = this.#scan(chunk);
+    if (done > 0) {
+      if (released) {
+        const held = this.#held;
+        const small = this.#small;
+        this.#clear();
+        // The big pieces first: the small ones are always the latest.
+        for (const piece of held) yield piece;
+        for (const piece of small) yield piece;
+      }
+      yield done === chunk.length ? chunk : chunk.subarray(0, done);
+    }
+    if (this.#error !== undefined) {
+      this.#clear();
+      throw this.#error;
+    }
+    if (done < chunk.length) this.#hold(done === 0 ? chunk : chunk.subarray(done));
+  }
+
+  /**
+   * Runs the state machine over `chunk` and returns where the last frame completed in it ends
+   * (0: none did). An oversized header stops the scan and fails the splitter (`#error`).
+   */
+  #scan(chunk: Buffer): number {
     const size = chunk.length;
     let pos = 0;
-    /** End of the last frame completed inside `chunk`: `chunk[0, done)` is ready to go. */
     let done = 0;
     for (;;) {
       switch (this.#state) {
@@ -90,14 +114,14 @@ export class LengthPrefixedSplitter {
               this.#headerBytes += 1;
               pos += 1;
             }
-            if (this.#headerBytes < LENGTH_HEADER_SIZE) return yield* this.#keep(chunk, done);
+            if (this.#headerBytes < LENGTH_HEADER_SIZE) return done;
             length = this.#headerValue;
             this.#headerBytes = 0;
             this.#headerValue = 0;
           }
           if (length > this.maxPayload) {
-            if (done > 0) yield chunk.subarray(0, done);
-            this.#tooLarge(length);
+            this.#error = new FrameTooLargeError(length, this.maxPayload);
+            return done;
           }
           this.#remaining = length;
           this.#state = State.Payload;
@@ -106,14 +130,13 @@ export class LengthPrefixedSplitter {
         case State.Payload: {
           if (size - pos < this.#remaining) {
             this.#remaining -= size - pos;
-            return yield* this.#keep(chunk, done);
+            return done;
           }
           pos += this.#remaining;
           this.#remaining = 0;
           this.#state = State.Header;
-          if (this.#heldBytes > 0) yield* this.#release();
           done = pos;
-          if (pos === size) return yield* this.#keep(chunk, done);
+          if (pos === size) return done;
           break;
         }
         default:
@@ -137,12 +160,6 @@ export class LengthPrefixedSplitter {
     this.#headerValue = 0;
     this.#remaining = 0;
     if (size > 0) throw new UnexpectedEofError(size, 'a length-prefixed frame');
-  }
-
-  /** Yields `chunk[0, done)` and holds the rest, the start of an unfinished frame. */
-  *#keep(chunk: Buffer, done: number): Generator<Buffer, void, undefined> {
-    if (done > 0) yield chunk.subarray(0, done);
-    if (done < chunk.length) this.#hold(done === 0 ? chunk : chunk.subarray(done));
   }
 
   /**
@@ -169,25 +186,10 @@ export class LengthPrefixedSplitter {
     this.#smallBytes = 0;
   }
 
-  /** Yields the held frame (big pieces first: the small ones are always the latest). */
-  *#release(): Generator<Buffer, void, undefined> {
-    const held = this.#held;
-    const small = this.#small;
-    this.#clear();
-    yield* held;
-    yield* small;
-  }
-
   #clear(): void {
     this.#held = [];
     this.#small = [];
     this.#heldBytes = 0;
     this.#smallBytes = 0;
-  }
-
-  #tooLarge(length: number): never {
-    this.#clear();
-    this.#error = new FrameTooLargeError(length, this.maxPayload);
-    throw this.#error;
   }
 }
