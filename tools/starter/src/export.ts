@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import * as prettier from 'prettier';
-import { analyze, type Analysis } from './analyze.ts';
+import { analyze } from './analyze.ts';
 import { originLine, standaloneSection, type ExportFacts } from './appendix.ts';
 import {
   ciWorkflow,
@@ -20,7 +20,9 @@ import {
   vitestConfig,
 } from './configs.ts';
 import { ExportRefusedError } from './errors.ts';
-import { applyEdits, GENERATED, gitOrigin, packageFiles } from './files.ts';
+import { applyEdits } from './edits.ts';
+import type { Analysis } from './file-analysis.ts';
+import { GENERATED, gitOrigin, packageFiles } from './files.ts';
 import { inlinedPath, LIB_DIR } from './layout.ts';
 import { Lockfile, readBuildAllowlist, readOverrides } from './lockfile.ts';
 import { buildManifest, type DependencyUse } from './manifest.ts';

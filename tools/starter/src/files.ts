@@ -2,7 +2,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import type { TextEdit } from './analyze.ts';
 
 /** Files an export writes itself from the package's (package.json …): never copied as they are. */
 export const GENERATED = new Set([
@@ -65,13 +64,4 @@ export function gitOrigin(
   } catch {
     return undefined;
   }
-}
-
-/** `text` with `edits` applied (non-overlapping, offsets into `text`). */
-export function applyEdits(text: string, edits: readonly TextEdit[]): string {
-  let out = text;
-  for (const edit of [...edits].sort((a, b) => b.start - a.start)) {
-    out = out.slice(0, edit.start) + edit.text + out.slice(edit.end);
-  }
-  return out;
 }

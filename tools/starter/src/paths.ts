@@ -13,7 +13,7 @@
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { existsSync } from 'node:fs';
 import ts from 'typescript';
-import type { TextEdit } from './analyze.ts';
+import type { TextEdit } from './edits.ts';
 import { owningPackage, type Workspace, type WorkspacePackage } from './workspace.ts';
 
 const posix = (path: string): string => path.split(sep).join('/');
