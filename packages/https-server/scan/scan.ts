@@ -40,11 +40,11 @@ export async function scan(
   const [version, dev] = await Promise.all([testsslVersion(), ensureDevCerts()]);
   // At log level info: startMain waits for the `listening on` line. A scanner leaves half-done
   // handshakes behind: a short graceful shutdown, then they are cut.
-  const server: ListeningMain = await startMain(target.main, [
-    ...target.args,
-    '--shutdown-timeout',
-    '1000',
-  ]);
+  const server: ListeningMain = await startMain(
+    target.main,
+    [...target.args, '--shutdown-timeout', '1000'],
+    { timeoutMs: 30_000 },
+  );
   try {
     const { findings } = await runTestssl({
       target: target.url(server.port),

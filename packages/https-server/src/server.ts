@@ -2,6 +2,7 @@
  * The book's HTTPS server (§7.5.3), with HTTP/2: one TLS port, the protocol chosen by ALPN
  * (`h2`, `http/1.1`), http-server's request handler for both, and the project's TLS profile.
  */
+import type { EventEmitter } from 'node:events';
 import type { Server as HttpServer } from 'node:http';
 import {
   constants as h2,
@@ -101,10 +102,12 @@ export class HttpsServer implements NetlabServer<Http2SecureServer> {
     this.server.on('secureConnection', (socket: TLSSocket) => this.#onSecureConnection(socket));
     this.server.on('session', (session: ServerHttp2Session) => this.#onSession(session));
     this.server.on('sessionError', (err: NodeJS.ErrnoException, session: ServerHttp2Session) => {
-      const log = this.connections.get(session)?.logger ?? logger;
       // A client that just drops the connection (curl does after its last stream) is no news.
       const level = err.code === 'ECONNRESET' ? 'debug' : 'warn';
-      log[level]({ code: err.code, reason: err.message }, 'HTTP/2 session error');
+      this.#loggerOf(session)[level](
+        { code: err.code, reason: err.message },
+        'HTTP/2 session error',
+      );
     });
     this.server.on('tlsClientError', (err: NodeJS.ErrnoException, socket: TLSSocket) =>
       this.#onTlsClientError(err, socket),
@@ -187,32 +190,38 @@ export class HttpsServer implements NetlabServer<Http2SecureServer> {
   #onStream(stream: ServerHttp2Stream): void {
     const timeout = this.options.limits.requestTimeout;
     if (timeout === 0 || stream.endAfterHeaders) return;
-    const timer = setTimeout(() => {
-      const state = stream.destroyed ? h2.NGHTTP2_STREAM_STATE_CLOSED : stream.state.state;
-      if (
-        state === h2.NGHTTP2_STREAM_STATE_HALF_CLOSED_REMOTE ||
-        state === h2.NGHTTP2_STREAM_STATE_CLOSED
-      ) {
-        return; // the whole request arrived; the response may take its time
-      }
-      const session = stream.session;
-      (session === undefined
-        ? this.#logger
-        : (this.connections.get(session)?.logger ?? this.#logger)
-      ).info({ stream: stream.id, timeoutMs: timeout }, 'request timeout (HTTP/2 stream)');
-      if (stream.headersSent) {
-        stream.close(h2.NGHTTP2_CANCEL);
-        return;
-      }
-      const body = 'Request Timeout\n';
-      stream.respond({
-        ':status': 408,
-        'content-type': 'text/plain; charset=utf-8',
-        'content-length': Buffer.byteLength(body),
-      });
-      stream.end(body, () => stream.close(h2.NGHTTP2_NO_ERROR));
-    }, timeout);
+    const timer = setTimeout(() => this.#onStreamTimeout(stream, timeout), timeout);
     stream.once('close', () => clearTimeout(timer));
+  }
+
+  #onStreamTimeout(stream: ServerHttp2Stream, timeout: number): void {
+    const state = stream.destroyed ? h2.NGHTTP2_STREAM_STATE_CLOSED : stream.state.state;
+    if (
+      state === h2.NGHTTP2_STREAM_STATE_HALF_CLOSED_REMOTE ||
+      state === h2.NGHTTP2_STREAM_STATE_CLOSED
+    ) {
+      return; // the whole request arrived; the response may take its time
+    }
+    this.#loggerOf(stream.session).info(
+      { stream: stream.id, timeoutMs: timeout },
+      'request timeout (HTTP/2 stream)',
+    );
+    if (stream.headersSent) {
+      stream.close(h2.NGHTTP2_CANCEL);
+      return;
+    }
+    const body = 'Request Timeout\n';
+    stream.respond({
+      ':status': 408,
+      'content-type': 'text/plain; charset=utf-8',
+      'content-length': Buffer.byteLength(body),
+    });
+    stream.end(body, () => stream.close(h2.NGHTTP2_NO_ERROR));
+  }
+
+  /** The logger of a connection's state, or the server's. */
+  #loggerOf(key: EventEmitter | undefined): Logger {
+    return (key === undefined ? undefined : this.connections.get(key)?.logger) ?? this.#logger;
   }
 
   #onTlsClientError(err: NodeJS.ErrnoException, socket: TLSSocket): void {

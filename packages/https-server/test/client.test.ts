@@ -19,6 +19,8 @@ import { HttpsClientError } from '../src/index.ts';
 import { loadPki, startHttps, type Pki } from './helpers.ts';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+/** A child `main.ts` (tsx) may take a while to start on a loaded 2-core machine. */
+const CHILD = { timeoutMs: 30_000 };
 const teardown = new Teardown();
 afterEach(() => teardown.run());
 
@@ -128,18 +130,22 @@ describe('httpsRequest', () => {
 describe('https-server client (the CLI)', () => {
   it('prints status, headers and body like curl -i; --http2 says HTTP/2', async () => {
     const { url } = await startHttps(teardown, pki);
-    const one = await execMain(MAIN, ['client', url('/'), '--ca', pki.paths.ca]);
+    const one = await execMain(MAIN, ['client', url('/'), '--ca', pki.paths.ca], CHILD);
     expect(one.code).toBe(0);
     expect(one.stdout).toMatch(/^HTTP\/1\.1 200 OK\nstrict-transport-security: max-age=63072000\n/);
     expect(one.stdout.endsWith('\n\nhello world')).toBe(true);
-    const two = await execMain(MAIN, ['client', url('/'), '--ca', pki.paths.ca, '--http2', '-v']);
+    const two = await execMain(
+      MAIN,
+      ['client', url('/'), '--ca', pki.paths.ca, '--http2', '-v'],
+      CHILD,
+    );
     expect(two.stdout).toMatch(/^HTTP\/2 200\n/);
     expect(two.stderr).toMatch(/ALPN h2/);
   });
 
   it('without --ca: exit 1, the code and what to do', async () => {
     const { url } = await startHttps(teardown, pki);
-    const run = await execMain(MAIN, ['client', url('/')]);
+    const run = await execMain(MAIN, ['client', url('/')], CHILD);
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(
       `https-server client: UNABLE_TO_VERIFY_LEAF_SIGNATURE: ${HTTPS_ERROR_EXPLANATIONS.UNABLE_TO_VERIFY_LEAF_SIGNATURE!.explanation}`,
@@ -148,7 +154,7 @@ describe('https-server client (the CLI)', () => {
 
   it('--insecure warns that the connection is encrypted but not authenticated, and connects', async () => {
     const { url } = await startHttps(teardown, pki);
-    const run = await execMain(MAIN, ['client', url('/'), '--insecure']);
+    const run = await execMain(MAIN, ['client', url('/'), '--insecure'], CHILD);
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(
       /^warning: --insecure: the server's certificate is NOT verified\. The connection is encrypted/,
@@ -159,23 +165,27 @@ describe('https-server client (the CLI)', () => {
 
   it('a client certificate for mutual TLS (--cert/--key); a bad flag exits 2', async () => {
     const { url } = await startHttps(teardown, pki, { requireClientCert: true, ca: pki.ca });
-    const refused = await execMain(MAIN, ['client', url('/'), '--ca', pki.paths.ca]);
+    const refused = await execMain(MAIN, ['client', url('/'), '--ca', pki.paths.ca], CHILD);
     expect(refused.stderr).toMatch(/ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED/);
-    const ok = await execMain(MAIN, [
-      'client',
-      url('/tls'),
-      '--ca',
-      pki.paths.ca,
-      '--cert',
-      pki.paths.clientCert,
-      '--key',
-      pki.paths.clientKey,
-    ]);
+    const ok = await execMain(
+      MAIN,
+      [
+        'client',
+        url('/tls'),
+        '--ca',
+        pki.paths.ca,
+        '--cert',
+        pki.paths.clientCert,
+        '--key',
+        pki.paths.clientKey,
+      ],
+      CHILD,
+    );
     expect(ok.stdout).toMatch(/"subjectCN": "netlab dev client"/);
-    const bad = await execMain(MAIN, ['client', url('/'), '--cert', pki.paths.clientCert]);
+    const bad = await execMain(MAIN, ['client', url('/'), '--cert', pki.paths.clientCert], CHILD);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--cert and --key go together/);
-    const http = await execMain(MAIN, ['client', 'http://localhost/']);
+    const http = await execMain(MAIN, ['client', 'http://localhost/'], CHILD);
     expect([http.code, http.stderr]).toEqual([2, 'https-server: only https:// URLs (got http:)']);
   });
 });

@@ -22,6 +22,8 @@ import {
 } from './raw-h2.ts';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+/** A child `main.ts` (tsx) may take a while to start on a loaded 2-core machine. */
+const CHILD = { timeoutMs: 30_000 };
 const teardown = new Teardown();
 afterEach(() => teardown.run());
 
@@ -185,11 +187,11 @@ describe('options and flags, from one table', () => {
   });
 
   it('the CLI shows every limit in --help and refuses one out of bounds, naming the flag (exit 2)', async () => {
-    const help = await execMain(MAIN, ['--help']);
+    const help = await execMain(MAIN, ['--help'], CHILD);
     expect(help.code).toBe(0);
     for (const [key, limit] of Object.entries(LIMITS))
       expect(help.stdout).toContain(flagName(key, limit));
-    const bad = await execMain(MAIN, ['--max-concurrent-streams', '0']);
+    const bad = await execMain(MAIN, ['--max-concurrent-streams', '0'], CHILD);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--max-concurrent-streams');
   });

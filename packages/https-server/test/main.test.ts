@@ -8,6 +8,8 @@ import { httpsRequest } from '../src/client.ts';
 import { h1, h2, h2Session, loadPki, type Pki } from './helpers.ts';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+/** A child `main.ts` (tsx) may take a while to start on a loaded 2-core machine. */
+const CHILD = { timeoutMs: 30_000 };
 const teardown = new Teardown();
 afterEach(() => teardown.run());
 
@@ -17,7 +19,7 @@ beforeAll(async () => {
 });
 
 async function start(args: string[] = []): Promise<ListeningMain> {
-  const main = await startMain(MAIN, args);
+  const main = await startMain(MAIN, args, CHILD);
   teardown.add(main, (m) => m.stop('SIGKILL').catch(() => undefined));
   return main;
 }
@@ -44,7 +46,7 @@ describe('https-server (main.ts)', () => {
     await main.stdout.waitFor(
       (l) => l.includes('"httpVersion":"1.1"') && l.includes('"msg":"request"'),
     );
-    const exited = main.stop('SIGTERM');
+    const exited = main.stop('SIGTERM', 15_000);
     const [a, b] = await Promise.all([one, two]);
     expect([a.status, a.headers.connection, b.status]).toEqual([200, 'close', 200]);
     expect(await exited).toBe(0);
@@ -81,7 +83,7 @@ describe('https-server (main.ts)', () => {
     [['--cert', '/nonexistent.crt'], 'cannot read /nonexistent.crt'],
     [['--headers-timeout', '60000', '--request-timeout', '1000'], 'headersTimeout'],
   ])('%j: one line naming it, exit 2', async (args, text) => {
-    const run = await execMain(MAIN, args);
+    const run = await execMain(MAIN, args, CHILD);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(text);
     expect(run.stderr.split('\n')).toHaveLength(1);
