@@ -79,6 +79,8 @@ export { closeIdleHttpConnections, HTTP_DRAIN_POLL_MS } from './http-drain.ts';
 export { formatBytes, formatMs, formatNumber } from './format.ts';
 export { formatTable, type Cell, type Column } from './table.ts';
 export {
+  isClusterPrimary,
+  isClusterWorker,
   WorkerStartError,
   SHUTDOWN_MESSAGE,
   RESTART_DELAY_MS,

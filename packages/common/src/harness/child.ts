@@ -10,6 +10,12 @@ import { parseListeningLine } from '../listening.ts';
 import { LineCollector } from './line-collector.ts';
 import { DEFAULT_WAIT_MS, withTimeout } from './wait.ts';
 
+/**
+ * Default wait for a `main.ts` child to start listening or to exit, in ms: tsx compiles on the
+ * fly, and a loaded 2-core CI machine has been seen to need more than 15 s.
+ */
+export const START_TIMEOUT_MS = 30_000;
+
 /** The `tsx` loader, resolved from this package, for `node --import`. */
 const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
@@ -99,7 +105,10 @@ export async function startMain(
   let line: string;
   try {
     line = await Promise.race([
-      proc.stdout.waitFor((l) => parseListeningLine(l) !== undefined, opts.timeoutMs ?? 15_000),
+      proc.stdout.waitFor(
+        (l) => parseListeningLine(l) !== undefined,
+        opts.timeoutMs ?? START_TIMEOUT_MS,
+      ),
       proc.exited.then((code) => {
         throw new Error(
           `${mainPath} exited (${code}) before listening:\n${proc.stderr.text}\n${proc.stdout.text}`,
@@ -139,7 +148,11 @@ export async function execMain(
   proc.child.stdin!.end(opts.input ?? '');
   let code: number | NodeJS.Signals;
   try {
-    code = await withTimeout(proc.exited, opts.timeoutMs ?? 15_000, `${mainPath} to exit`);
+    code = await withTimeout(
+      proc.exited,
+      opts.timeoutMs ?? START_TIMEOUT_MS,
+      `${mainPath} to exit`,
+    );
     await withTimeout(closed, DEFAULT_WAIT_MS, `${mainPath}'s output to close`);
   } catch (err) {
     proc.child.kill('SIGKILL');

@@ -3,12 +3,12 @@
  * common's server flags, one flag per limit in `LIMITS`, the credentials, mutual TLS, the TLS
  * profile and the redirect listener; then common's `serve`.
  */
-import cluster from 'node:cluster';
 import { credentialPaths, loadCredentials, TLS_PROFILE_NAMES, type LoadedCredentials } from 'certs';
 import {
   choiceFlag,
   createLogger,
   intFlag,
+  isClusterPrimary,
   limitFlags,
   limitsHelp,
   listen,
@@ -108,9 +108,11 @@ export async function serverMain(
   // After the HTTPS listener, so that its `listening` line (and, with --workers N, the one the
   // cluster primary logs from its workers' first listen) names the HTTPS port. The primary
   // only supervises: the workers serve, the redirect included (node:cluster shares the port).
-  // TODO(common): export isClusterPrimary from common instead of this copy of its rule.
-  const clusterPrimary = args.server.workers > 1 && cluster.isPrimary;
-  if (app.redirect !== undefined && redirectPort !== undefined && !clusterPrimary) {
+  if (
+    app.redirect !== undefined &&
+    redirectPort !== undefined &&
+    !isClusterPrimary(args.server.workers)
+  ) {
     const address = await listen(app.redirect.server, {
       host: args.server.host,
       port: redirectPort,
