@@ -22,8 +22,7 @@ export interface ProbeTarget {
 
 /** What one handshake did: the negotiated suite, or the error code that refused it. */
 export type HandshakeResult =
-  | { ok: true; protocol: string | null; cipher: string }
-  | { ok: false; code: string };
+  { ok: true; protocol: string | null; cipher: string } | { ok: false; code: string };
 
 /** Handshakes run at once while probing many suites. */
 const PROBE_CONCURRENCY = 8;

@@ -34,7 +34,10 @@ describe('the shared TLS error table', () => {
   });
 
   it('uses the table it is given, so a package can add its own codes', () => {
-    const table = { ...TLS_ERROR_EXPLANATIONS, ERR_X: { side: 'client', explanation: 'x'.repeat(30) } } as const;
+    const table = {
+      ...TLS_ERROR_EXPLANATIONS,
+      ERR_X: { side: 'client', explanation: 'x'.repeat(30) },
+    } as const;
     expect(explainTlsError('ERR_X')).toBeUndefined();
     expect(formatTlsError({ code: 'ERR_X', message: '' }, table)).toBe(`ERR_X: ${'x'.repeat(30)}`);
   });

@@ -55,7 +55,8 @@ describe('the profile, as data (Mozilla guidelines 6.0)', () => {
     const p = tlsProfile('intermediate', '3.0.19');
     expect([p.minVersion, p.maxVersion]).toEqual(['TLSv1.2', 'TLSv1.3']);
     expect(p.tls12Ciphers).toHaveLength(6);
-    for (const suite of p.tls12Ciphers) expect(suite).toMatch(/^ECDHE-(ECDSA|RSA)-.*(GCM|POLY1305)/);
+    for (const suite of p.tls12Ciphers)
+      expect(suite).toMatch(/^ECDHE-(ECDSA|RSA)-.*(GCM|POLY1305)/);
     expect(p.tls13Ciphersuites).toEqual([
       'TLS_AES_128_GCM_SHA256',
       'TLS_AES_256_GCM_SHA384',
@@ -127,7 +128,11 @@ describe('a node:tls server with the intermediate profile', () => {
 
   it('refuses renegotiation (SSL_OP_NO_RENEGOTIATION)', async () => {
     const target = await serve(pki.server, pki.ca);
-    const socket: TLSSocket = connect({ ...target, servername: 'localhost', maxVersion: 'TLSv1.2' });
+    const socket: TLSSocket = connect({
+      ...target,
+      servername: 'localhost',
+      maxVersion: 'TLSv1.2',
+    });
     teardown.add(socket, (s) => s.destroy());
     await waitForEvent(socket, 'secureConnect');
     const failed = waitForEvent<[NodeJS.ErrnoException]>(socket, 'error');
@@ -145,7 +150,10 @@ describe('a node:tls server with the modern profile', () => {
       ok: false,
       code: 'ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION',
     });
-    expect(await acceptsVersion(target, 'TLSv1.3')).toMatchObject({ ok: true, protocol: 'TLSv1.3' });
+    expect(await acceptsVersion(target, 'TLSv1.3')).toMatchObject({
+      ok: true,
+      protocol: 'TLSv1.3',
+    });
     expect(await negotiableSuites(target, 'TLSv1.3')).toEqual([...TLS13_CIPHERSUITES].sort());
   });
 });

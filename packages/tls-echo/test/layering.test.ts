@@ -24,7 +24,11 @@ async function sources(dir: string): Promise<string[]> {
 describe('layering', () => {
   it('library modules neither use the dev PKI nor write files; only main.ts and cli/ may', async () => {
     const files = (await sources(SRC)).map((f) => relative(SRC, f));
-    const library = files.filter((f) => f !== 'main.ts' && !f.startsWith('cli/'));
+    // src/lib/ exists only in a project exported with `pnpm starter`: the inlined certs package,
+    // which makes the dev PKI for the CLIs.
+    const library = files.filter(
+      (f) => f !== 'main.ts' && !f.startsWith('cli/') && !f.startsWith('lib/'),
+    );
     expect(library).toEqual(expect.arrayContaining(['server.ts', 'client.ts']));
     for (const file of library) {
       const text = await readFile(join(SRC, file), 'utf8');

@@ -1,13 +1,17 @@
 /**
- * Running Debian's testssl.sh against a netlab TLS server and judging its findings: nothing of
- * severity MEDIUM or above, except the missing revocation information that a dev PKI cannot
- * have (no CRL distribution point, no OCSP responder). `runTestssl` spawns it; the rest is pure.
+ * `certs/testssl`: running Debian's testssl.sh against a netlab TLS server and judging its
+ * findings: nothing of severity MEDIUM or above, except the missing revocation information that
+ * a dev PKI cannot have (no CRL distribution point, no OCSP responder). `runTestssl` spawns it,
+ * `scanServer` starts a package's `main.ts`, scans it and stops it; the rest is pure. Each TLS
+ * package scans itself (`pnpm --filter <pkg> scan`, and a quick scan in its tests).
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NetlabError } from 'common';
+import { startMain } from 'common/harness';
+import { ensureDevCerts } from './dev-certs.ts';
 
 /** testssl.sh's severities, lowest first (`OK` and `INFO` are not problems). */
 export const SEVERITIES = ['OK', 'INFO', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
@@ -183,4 +187,48 @@ function run(args: readonly string[]): Promise<{ code: number; output: string }>
     child.on('error', () => resolve({ code: 127, output }));
     child.on('close', (code) => resolve({ code: code ?? 1, output }));
   });
+}
+
+/** What {@link scanServer} starts and scans. */
+export interface ScanTarget {
+  /** The package name, for the summary's title. */
+  name: string;
+  /** The package's `src/main.ts`. */
+  main: string;
+  /** Extra server flags (the dev PKI is the default credentials). */
+  args: readonly string[];
+  /** What testssl.sh is pointed at: `https://localhost:PORT/` or `localhost:PORT`. */
+  url(port: number): string;
+  /** testssl.sh's check flags for a quick scan (e.g. `-P -R -h`); a full scan runs them all. */
+  quick: readonly string[];
+}
+
+/**
+ * Starts `target` on a free port with the dev PKI, scans it with testssl.sh (given the dev CA),
+ * stops it; returns the verdict and its Markdown summary.
+ *
+ * @throws {ScanError} `ERR_TESTSSL_MISSING` / `ERR_TESTSSL_FAILED`.
+ */
+export async function scanServer(
+  target: ScanTarget,
+  quick: boolean,
+): Promise<{ verdict: Verdict; summary: string }> {
+  const [version, dev] = await Promise.all([testsslVersion(), ensureDevCerts()]);
+  // At log level info: startMain waits for the `listening on` line. A scanner leaves half-done
+  // handshakes behind: a short graceful shutdown, then they are cut.
+  const server = await startMain(target.main, [...target.args, '--shutdown-timeout', '1000']);
+  try {
+    const { findings } = await runTestssl({
+      target: target.url(server.port),
+      ip: '127.0.0.1',
+      caFile: dev.ca,
+      checks: quick ? [...target.quick] : [],
+    });
+    const verdict = judge(findings);
+    const how = quick ? `quick scan (${target.quick.join(' ')})` : 'full scan';
+    const title = `testssl.sh ${version} against ${target.name}, ${how}, ${new Date().toISOString().slice(0, 10)}`;
+    return { verdict, summary: formatSummary(title, verdict) };
+  } finally {
+    await server.stop('SIGTERM', 10_000);
+  }
 }
