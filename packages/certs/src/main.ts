@@ -1,17 +1,18 @@
 /**
- * `pnpm certs [--force] [--rsa] [--dir DIR]`: creates the dev PKI in certs/ (or regenerates it).
+ * `pnpm certs [--force] [--rsa] [--dir DIR]` (`npm run certs` in a project exported with `pnpm
+ * starter`): creates the dev PKI in certs/ at the project root (or regenerates it).
  * The only module of this package that reads argv and writes to stdout.
  */
 import { parseFlags, rejectPositionals, runMain } from 'common';
 import { ensureDevCerts } from './dev-certs.ts';
 
-const USAGE = `usage: pnpm certs [--force] [--rsa] [--dir DIR]
+const USAGE = `usage: certs [--force] [--rsa] [--dir DIR]   (pnpm certs; npm run certs in a starter)
 
 Creates the dev PKI (a local CA, a server and a client certificate) when it is missing,
 expires within 7 days or does not chain; otherwise keeps it.
   --force      regenerate even if valid certificates exist
   --rsa        RSA-2048 keys instead of ECDSA P-256
-  --dir DIR    where to write (default: the repository's certs/)
+  --dir DIR    where to write (default: certs/ at the project root)
   -h, --help   this text
 `;
 
