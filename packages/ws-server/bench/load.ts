@@ -114,25 +114,26 @@ export async function runEcho(load: EchoLoad): Promise<Record<string, number>> {
 /**
  * The soak: `connections` clients with permessage-deflate send `total` JSON-like messages of
  * `size` bytes between them (`window` in flight on each) and wait for every echo; `checkpoint`
- * is called after every quarter with the number echoed so far.
+ * is called after every part (quarters by default) with the number echoed so far.
  */
 export async function runSoak(
   url: string,
-  opts: { connections: number; total: number; size: number; window: number },
+  opts: { connections: number; total: number; size: number; window: number; checkpoints?: number },
   checkpoint: (echoed: number) => Promise<void>,
 ): Promise<void> {
   const clients = await openClients(url, opts.connections, 100, true);
   const messages = jsonMessages(opts.size);
+  const parts = opts.checkpoints ?? 4;
   const perClient = Math.ceil(opts.total / opts.connections);
-  const quarter = (perClient * opts.connections) / 4;
-  for (let q = 1; q <= 4; q += 1) {
+  const quarter = (perClient * opts.connections) / parts;
+  for (let q = 1; q <= parts; q += 1) {
     await Promise.all(
       clients.map(
         (client, c) =>
           new Promise<void>((resolve) => {
             let sent = 0;
             let received = 0;
-            const target = Math.ceil(perClient / 4);
+            const target = Math.ceil(perClient / parts);
             const send = (): void => {
               client.send(messages[(sent + c) % messages.length]!);
               sent += 1;

@@ -12,21 +12,13 @@
  */
 import type { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
+import type { ConnectionOptions, ConnectionSettings } from './connection-settings.ts';
 import { CloseCode, MAX_CLOSE_REASON, Opcode } from './constants.ts';
-import {
-  PerMessageDeflate,
-  type DeflateHost,
-  type NegotiatedDeflate,
-} from './deflate/per-message-deflate.ts';
+import { PerMessageDeflate, type DeflateHost } from './deflate/per-message-deflate.ts';
 import { WsProtocolError } from './errors.ts';
 import { receivedFrameInfo, sentFrameInfo } from './frame-info.ts';
-import { encodeClosePayload } from './protocol/close.ts';
-import {
-  FrameDecoder,
-  type FrameHeader,
-  type FrameSink,
-  type Role,
-} from './protocol/frame-decoder.ts';
+import { encodeClosePayload, type CloseInfo } from './protocol/close.ts';
+import { FrameDecoder, type FrameHeader, type FrameSink } from './protocol/frame-decoder.ts';
 import { encodeFrame } from './protocol/frame-encoder.ts';
 import { MessageAssembler, type MessageSink } from './protocol/message-assembler.ts';
 import { ReadyState, type FrameInfo } from './websocket-types.ts';
@@ -38,34 +30,27 @@ function uncorkSocket(socket: Socket): void {
   socket.uncork();
 }
 
+function destroySocket(socket: Socket): void {
+  socket.destroy();
+}
+
+/** Bits of `Connection.#flags`. */
+const CLOSE_SENT = 1;
+/** A message sent in fragments (`fin: false`) is unfinished. */
+const SENDING_FRAGMENTED = 2;
+const STARTED = 4;
+const PAUSED = 8;
+
 /** The connection that owns a socket, for the shared socket listeners. */
 const kConnection = Symbol('netlab.connection');
 type OwnedSocket = Socket & { [kConnection]: Connection };
-
-/** What a {@link Connection} needs; the `WebSocket` constructor fills in the defaults. */
-export interface ConnectionOptions {
-  role: Role;
-  /** The negotiated subprotocol, `''` when none. */
-  protocol: string;
-  /** Largest message accepted, in bytes (all fragments together, inflated); over it → close 1009. */
-  maxPayload: number;
-  /** Most frames per message; over it → close 1008. */
-  maxFragments: number;
-  /** Most socket reads an incomplete frame may span; over it → close 1008. */
-  maxBufferedChunks: number;
-  /** permessage-deflate as negotiated, when it was. */
-  perMessageDeflate: NegotiatedDeflate | undefined;
-  /** Wait for the peer's close after ours, in ms, then destroy the socket. */
-  closeTimeout: number;
-  /** Bytes that arrived with the handshake (node:http's `head`), decoded first. */
-  head: Buffer | undefined;
-}
 
 /**
  * One connection over an upgraded socket. Emits on `owner`: `open`, `message` (data, isBinary),
  * `ping` (payload), `pong` (payload), `drain`, `error` (a {@link WsProtocolError}, only when
  * `owner` has an `error` listener), `close` (code, reason). It starts OPEN and starts reading
- * on the next turn of the event loop, after the creator attached its listeners.
+ * on the next turn of the event loop, after the creator attached its listeners. The monitor of
+ * the settings, when there is one, hears of pongs, failures and the close first.
  */
 export class Connection implements FrameSink, MessageSink, DeflateHost {
   // Socket listeners shared by every connection: `this` is the socket. Static members of the
@@ -99,48 +84,39 @@ export class Connection implements FrameSink, MessageSink, DeflateHost {
     connection.#start(head);
   };
 
+  // Fields are kept few: an idle connection is mostly these objects (issue 17).
   readonly #owner: EventEmitter;
   readonly #socket: Socket;
-  readonly #role: Role;
+  /** Shared by the server's connections: role, closeTimeout, decoder options, monitor. */
+  readonly #settings: ConnectionSettings;
   readonly #protocol: string;
-  readonly #closeTimeout: number;
   readonly #decoder: FrameDecoder;
   readonly #assembler: MessageAssembler;
   /** permessage-deflate, when negotiated: compression, inflation, the outgoing FIFO. */
   readonly #deflate: PerMessageDeflate | undefined;
   #readyState = ReadyState.OPEN;
-  #closeSent = false;
-  #closeReceived = false;
-  #closeCode: number = CloseCode.Abnormal;
-  #closeReason = '';
+  /** {@link CLOSE_SENT}, {@link SENDING_FRAGMENTED}, {@link STARTED}, {@link PAUSED}. */
+  #flags = 0;
+  /** The peer's close frame, once received. */
+  #closeReceived: CloseInfo | undefined;
   #closeTimer: NodeJS.Timeout | undefined;
-  /** True while a message sent in fragments (`fin: false`) is unfinished. */
-  #sendingFragmented = false;
-  #started = false;
-  #paused = false;
   #observer: ((frame: FrameInfo) => void) | undefined;
 
   constructor(socket: Socket, owner: EventEmitter, options: ConnectionOptions) {
+    const { settings, perMessageDeflate } = options;
     this.#owner = owner;
     this.#socket = socket;
-    this.#role = options.role;
+    this.#settings = settings;
     this.#protocol = options.protocol;
-    this.#closeTimeout = options.closeTimeout;
-    const { maxPayload, perMessageDeflate } = options;
-    this.#assembler = new MessageAssembler(this, {
-      maxPayload,
-      maxFragments: options.maxFragments,
-    });
-    this.#decoder = new FrameDecoder(this, {
-      role: options.role,
-      maxPayload,
-      maxBufferedChunks: options.maxBufferedChunks,
-      perMessageDeflate: perMessageDeflate !== undefined,
-    });
+    this.#assembler = new MessageAssembler(this, settings.assembler);
+    this.#decoder = new FrameDecoder(
+      this,
+      perMessageDeflate === undefined ? settings.decoder : settings.deflateDecoder,
+    );
     this.#deflate =
       perMessageDeflate === undefined
         ? undefined
-        : new PerMessageDeflate(perMessageDeflate, options.role, socket, this);
+        : new PerMessageDeflate(perMessageDeflate, settings.role, socket, this);
     socket.setNoDelay(true);
     socket.setTimeout(0);
     (socket as OwnedSocket)[kConnection] = this;
@@ -176,12 +152,14 @@ export class Connection implements FrameSink, MessageSink, DeflateHost {
 
   /** Sends a data frame (the caller checked that the connection is OPEN); continues a fragmented message while one is open. */
   send(payload: Buffer | string, binary: boolean, fin: boolean): boolean {
-    const opcode = this.#sendingFragmented
-      ? Opcode.Continuation
-      : binary
-        ? Opcode.Binary
-        : Opcode.Text;
-    this.#sendingFragmented = !fin;
+    const opcode =
+      (this.#flags & SENDING_FRAGMENTED) !== 0
+        ? Opcode.Continuation
+        : binary
+          ? Opcode.Binary
+          : Opcode.Text;
+    if (fin) this.#flags &= ~SENDING_FRAGMENTED;
+    else this.#flags |= SENDING_FRAGMENTED;
     if (this.#deflate === undefined) return this.#writeFrame(opcode, payload, fin, false);
     this.#deflate.sendData(opcode, payload, fin);
     return this.#deflate.writable();
@@ -196,7 +174,7 @@ export class Connection implements FrameSink, MessageSink, DeflateHost {
 
   /** Starts the closing handshake with an encoded close payload; no-op when already closing. */
   close(payload: Buffer): void {
-    if (this.#closeSent || this.#readyState === ReadyState.CLOSED) return;
+    if ((this.#flags & CLOSE_SENT) !== 0 || this.#readyState === ReadyState.CLOSED) return;
     this.#sendClose(payload);
   }
 
@@ -210,13 +188,13 @@ export class Connection implements FrameSink, MessageSink, DeflateHost {
   }
 
   pause(): void {
-    this.#paused = true;
+    this.#flags |= PAUSED;
     this.#socket.pause();
   }
 
   resume(): void {
-    this.#paused = false;
-    if (this.#started && !this.#decoder.held) this.#socket.resume();
+    this.#flags &= ~PAUSED;
+    if ((this.#flags & STARTED) !== 0 && !this.#decoder.held) this.#socket.resume();
   }
 
   // FrameSink: the decoder's callbacks.
@@ -256,7 +234,11 @@ export class Connection implements FrameSink, MessageSink, DeflateHost {
       this.#fail(err);
       return;
     }
-    if (!this.#decoder.held && !this.#paused && this.#readyState !== ReadyState.CLOSED)
+    if (
+      !this.#decoder.held &&
+      (this.#flags & PAUSED) === 0 &&
+      this.#readyState !== ReadyState.CLOSED
+    )
       this.#socket.resume();
   }
 
@@ -287,7 +269,7 @@ export class Connection implements FrameSink, MessageSink, DeflateHost {
   }
 
   onPing(payload: Buffer): void {
-    if (!this.#closeSent && this.#socket.writable) {
+    if ((this.#flags & CLOSE_SENT) === 0 && this.#socket.writable) {
       if (this.#deflate === undefined) this.#writeFrame(Opcode.Pong, payload, true, false);
       else this.#deflate.sendControl(Opcode.Pong, payload);
     }
@@ -295,16 +277,15 @@ export class Connection implements FrameSink, MessageSink, DeflateHost {
   }
 
   onPong(payload: Buffer): void {
+    this.#settings.monitor?.onPong(this.#owner, payload);
     this.#owner.emit('pong', payload);
   }
 
   /** RFC 6455 §5.5.1: echo the peer's close code, then close TCP once both close frames passed. */
   onClose(code: number, reason: string): void {
-    this.#closeReceived = true;
-    this.#closeCode = code;
-    this.#closeReason = reason;
+    this.#closeReceived = { code, reason };
     this.#decoder.stop();
-    if (!this.#closeSent) {
+    if ((this.#flags & CLOSE_SENT) === 0) {
       this.#sendClose(encodeClosePayload(code === CloseCode.NoStatus ? undefined : code));
     } else {
       this.#end();
@@ -312,11 +293,11 @@ export class Connection implements FrameSink, MessageSink, DeflateHost {
   }
 
   #start(head: Buffer | undefined): void {
-    this.#started = true;
+    this.#flags |= STARTED;
     if (this.#readyState === ReadyState.CLOSED) return;
     this.#owner.emit('open');
     if (head !== undefined && head.length > 0) this.#receive(head);
-    if (!this.#paused) this.#socket.resume();
+    if ((this.#flags & PAUSED) === 0) this.#socket.resume();
   }
 
   #receive(chunk: Buffer): void {
@@ -336,7 +317,7 @@ export class Connection implements FrameSink, MessageSink, DeflateHost {
     rsv1: boolean,
     original?: Buffer | string,
   ): boolean {
-    const masked = this.#role === 'client';
+    const masked = this.#settings.role === 'client';
     const frames = encodeFrame(opcode, payload, { fin, mask: masked, rsv: rsv1 ? RSV1 : 0 });
     if (this.#observer !== undefined)
       this.#observer(sentFrameInfo(opcode, payload, fin, rsv1, masked, original));
@@ -356,13 +337,13 @@ export class Connection implements FrameSink, MessageSink, DeflateHost {
   }
 
   #sendClose(payload: Buffer): void {
-    this.#closeSent = true;
+    this.#flags |= CLOSE_SENT;
     this.#readyState = ReadyState.CLOSING;
     if (!this.#socket.writable) return;
     if (this.#deflate === undefined) this.#writeFrame(Opcode.Close, payload, true, false);
     else this.#deflate.sendControl(Opcode.Close, payload);
-    if (this.#closeReceived) this.#end();
-    this.#closeTimer ??= setTimeout(() => this.#socket.destroy(), this.#closeTimeout);
+    if (this.#closeReceived !== undefined) this.#end();
+    this.#closeTimer ??= setTimeout(destroySocket, this.#settings.closeTimeout, this.#socket);
   }
 
   /** Ends TCP once every queued frame is written. */
@@ -380,7 +361,7 @@ export class Connection implements FrameSink, MessageSink, DeflateHost {
   #fail(err: WsProtocolError): void {
     this.#decoder.stop();
     this.#deflate?.close(); // nothing queued is sent after the failure's close frame
-    if (!this.#closeSent) {
+    if ((this.#flags & CLOSE_SENT) === 0) {
       const reason =
         err.message.length > MAX_CLOSE_REASON
           ? err.message.slice(0, MAX_CLOSE_REASON)
@@ -388,6 +369,7 @@ export class Connection implements FrameSink, MessageSink, DeflateHost {
       this.#sendClose(encodeClosePayload(err.closeCode, reason));
     }
     this.#socket.end();
+    this.#settings.monitor?.onError(this.#owner, err);
     // A remote peer must not be able to crash a process that did not listen: without an
     // 'error' listener the failure is still visible as the 'close' event (1006).
     if (this.#owner.listenerCount('error') > 0) this.#owner.emit('error', err);
@@ -405,7 +387,9 @@ export class Connection implements FrameSink, MessageSink, DeflateHost {
     this.#decoder.stop();
     this.#deflate?.close();
     this.#readyState = ReadyState.CLOSED;
-    const code = this.#closeReceived ? this.#closeCode : CloseCode.Abnormal;
-    this.#owner.emit('close', code, this.#closeReceived ? this.#closeReason : '');
+    const code = this.#closeReceived?.code ?? CloseCode.Abnormal;
+    const reason = this.#closeReceived?.reason ?? '';
+    this.#settings.monitor?.onClose(this.#owner, code, reason);
+    this.#owner.emit('close', code, reason);
   }
 }

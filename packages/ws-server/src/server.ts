@@ -20,16 +20,17 @@ import {
   resolveLimits,
   silentLogger,
   type LimitOptions,
-  type LimitValues,
   type Logger,
   type NetlabServer,
 } from 'common';
 import {
+  ClientMonitor,
   ClientSet,
   type ConnectionFields,
   type ConnectionState,
   type WsConnections,
 } from './clients.ts';
+import { connectionSettings, type ConnectionSettings } from './connection-settings.ts';
 import { CloseCode, DEFAULT_PROTOCOLS } from './constants.ts';
 import {
   resolveDeflateOptions,
@@ -39,7 +40,7 @@ import {
 import type { NegotiatedDeflate } from './deflate/per-message-deflate.ts';
 import { createEndpoints, type Endpoint } from './endpoints.ts';
 import { answerHttpRequest } from './page.ts';
-import { HandshakeError, type WsProtocolError } from './errors.ts';
+import { HandshakeError } from './errors.ts';
 import { LIMITS } from './limits.ts';
 import { encodeClosePayload } from './protocol/close.ts';
 import { formatExtension, parseExtensions } from './protocol/extensions.ts';
@@ -110,17 +111,15 @@ export class WsServer extends EventEmitter implements NetlabServer<Server> {
   readonly clients: ReadonlySet<WebSocket> = new ClientSet(this.connections);
   readonly scheme = 'ws';
   readonly #logger: Logger;
-  readonly #limits: LimitValues<typeof LIMITS>;
+  /** Shared by every connection: limits, decoder options, the monitor. */
+  readonly #settings: ConnectionSettings;
+  readonly #monitor: ClientMonitor;
   /** permessage-deflate settings, undefined when off. */
   readonly #deflate: DeflateSettings | undefined;
   readonly #heartbeatInterval: number;
   /** What an upgrade request must satisfy: subprotocols offered, allowed origins. */
   readonly #accept: AcceptOptions;
   readonly #endpoints: Map<string, Endpoint>;
-  // Listeners shared by every connection (`this` is the connection): no closures per connection.
-  readonly #onPong: (this: WebSocket) => void;
-  readonly #onClientError: (this: WebSocket, err: WsProtocolError) => void;
-  readonly #onClientClose: (this: WebSocket, code: number, reason: string) => void;
   #heartbeat: NodeJS.Timeout | undefined;
   #closing = false;
 
@@ -131,7 +130,6 @@ export class WsServer extends EventEmitter implements NetlabServer<Server> {
   constructor(options: WsServerOptions = {}) {
     super();
     const limits = resolveLimits(LIMITS, options);
-    this.#limits = limits;
     this.#deflate = resolveDeflateOptions(options.perMessageDeflate);
     this.#heartbeatInterval = limits.heartbeatInterval;
     this.#logger = options.logger ?? silentLogger();
@@ -146,25 +144,13 @@ export class WsServer extends EventEmitter implements NetlabServer<Server> {
     const { connections } = this;
     this.#accept = { protocols, allowedOrigins: options.allowedOrigins };
     const logger = this.#logger;
-    const emit = (event: string, ...args: unknown[]): boolean => this.emit(event, ...args);
-    this.#onPong = function (this: WebSocket) {
-      const s = connections.get(this);
-      if (s !== undefined) s.alive = true;
-    };
-    this.#onClientError = function (this: WebSocket, err: WsProtocolError) {
-      logger.info(
-        { ...connections.get(this)?.fields, code: err.code },
-        `protocol error: ${err.message}`,
-      );
-      emit('clientError', err, this);
-    };
-    // The state is stored with `dropOnClose: false`: this listener, which every WebSocket has
-    // anyway, drops it, so the tracker adds no second `close` listener (a listener array, 64 B,
-    // per connection).
-    this.#onClientClose = function (this: WebSocket, code: number, reason: string) {
-      logger.info({ ...connections.get(this)?.fields, code, reason }, 'websocket closed');
-      connections.delete(this);
-    };
+    // One monitor for every connection instead of pong/error/close listeners on each; it
+    // deletes a WebSocket's state at its close (the state is stored with `dropOnClose: false`,
+    // so the tracker adds no listener either).
+    this.#monitor = new ClientMonitor(connections, logger, (err, ws) =>
+      this.emit('clientError', err, ws),
+    );
+    this.#settings = connectionSettings('server', limits, this.#monitor);
     this.#endpoints = createEndpoints({ logger, chatMaxBuffered: limits.chatMaxBuffered });
     const handshakeTimeout = limits.handshakeTimeout;
     this.server = createServer({
@@ -213,17 +199,7 @@ export class WsServer extends EventEmitter implements NetlabServer<Server> {
 
   #startHeartbeat(): void {
     if (this.#heartbeatInterval === 0 || this.#heartbeat !== undefined) return;
-    this.#heartbeat = setInterval(() => {
-      for (const [ws, s] of this.connections.entries()) {
-        if (!s.alive) {
-          this.#logger.info(s.fields, 'heartbeat: no pong since the last ping, terminating');
-          ws.terminate();
-          continue;
-        }
-        s.alive = false;
-        if (ws.readyState === WebSocket.OPEN) ws.ping();
-      }
-    }, this.#heartbeatInterval);
+    this.#heartbeat = setInterval(() => this.#monitor.heartbeat(), this.#heartbeatInterval);
     this.#heartbeat.unref();
   }
 
@@ -293,14 +269,10 @@ export class WsServer extends EventEmitter implements NetlabServer<Server> {
     }
     accepted.extensions = deflate?.header;
     socket.write(switchingProtocolsResponse(accepted));
-    const { maxPayload, maxFragments, maxBufferedChunks, closeTimeout } = this.#limits;
     const ws = new WebSocket(socket, {
       role: 'server',
+      settings: this.#settings,
       protocol: accepted.protocol,
-      maxPayload,
-      maxFragments,
-      maxBufferedChunks,
-      closeTimeout,
       perMessageDeflate: deflate,
       head,
     });
@@ -308,10 +280,7 @@ export class WsServer extends EventEmitter implements NetlabServer<Server> {
       { ...who, path: url.pathname, protocol: accepted.protocol, extensions: deflate?.header },
       'websocket open',
     );
-    ws.on('pong', this.#onPong);
-    ws.on('error', this.#onClientError);
-    ws.on('close', this.#onClientClose);
-    this.connections.set(ws, { fields: who, alive: true }, { dropOnClose: false });
+    this.connections.set(ws, who, { dropOnClose: false });
     endpoint(ws, url);
     this.emit('connection', ws, req);
   }

@@ -1,4 +1,5 @@
 /** Public types of a `WebSocket` connection: states, options, frame observer records. */
+import type { ConnectionSettings } from './connection-settings.ts';
 import type { Opcode } from './constants.ts';
 import type { NegotiatedDeflate } from './deflate/per-message-deflate.ts';
 import type { Role } from './protocol/frame-decoder.ts';
@@ -42,6 +43,12 @@ export interface WebSocketOptions {
   maxBufferedChunks?: number;
   /** permessage-deflate as negotiated in the handshake; absent: none. */
   perMessageDeflate?: NegotiatedDeflate | undefined;
+  /**
+   * Settings shared by many connections, from `connectionSettings(role, limits, monitor)` (the
+   * server makes one for all its connections, which then keep a reference instead of copies).
+   * When given, `role` must match and the limit options above are not read.
+   */
+  settings?: ConnectionSettings;
   /** How long to wait for the peer's close frame / TCP close after sending ours, in ms. Default 5000. */
   closeTimeout?: number;
   /** Bytes that arrived after the handshake, in the same read (node:http's `head`). */

@@ -11,6 +11,7 @@ import type { Socket } from 'node:net';
 import { resolveLimits } from 'common';
 import { MAX_CONTROL_PAYLOAD, Opcode } from './constants.ts';
 import { Connection } from './connection.ts';
+import { connectionSettings } from './connection-settings.ts';
 import { WsArgumentError, WsStateError } from './errors.ts';
 import { CONNECTION_LIMITS } from './limits.ts';
 import { encodeClosePayload } from './protocol/close.ts';
@@ -60,11 +61,12 @@ export class WebSocket extends EventEmitter {
    */
   constructor(socket: Socket, options: WebSocketOptions) {
     super();
-    const limits = resolveLimits(CONNECTION_LIMITS, options);
+    const settings =
+      options.settings ??
+      connectionSettings(options.role, resolveLimits(CONNECTION_LIMITS, options));
     this.#extensions = options.perMessageDeflate?.header ?? '';
     this.#connection = new Connection(socket, this, {
-      ...limits,
-      role: options.role,
+      settings,
       protocol: options.protocol ?? '',
       perMessageDeflate: options.perMessageDeflate,
       head: options.head,

@@ -17,7 +17,7 @@ import {
 } from '../constants.ts';
 import { WsProtocolError } from '../errors.ts';
 import { assertNever, ChunkQueue } from 'common/protocol';
-import { applyMask } from './mask.ts';
+import { applyMaskKey } from './mask.ts';
 
 /** Which side of the connection decodes: a server expects masked frames, a client unmasked. */
 export type Role = 'server' | 'client';
@@ -72,8 +72,13 @@ function isKnownOpcode(opcode: number): opcode is Opcode {
   return opcode <= Opcode.Binary || (opcode >= Opcode.Close && opcode <= Opcode.Pong);
 }
 
+/** Bits of {@link FrameDecoder}'s `#flags`. */
+const STOPPED = 1;
+const HELD = 2;
+
 /**
- * Decodes a stream of frames. One instance per connection (its state is the connection's).
+ * Decodes a stream of frames. One instance per connection (its state is the connection's); the
+ * options object is kept by reference, so the connections of a server can share one.
  *
  * The sink may {@link FrameDecoder.hold} the decoder (while it inflates a frame elsewhere):
  * chunks pushed meanwhile are only buffered until {@link FrameDecoder.release}.
@@ -86,44 +91,37 @@ function isKnownOpcode(opcode: number): opcode is Opcode {
  *   `ERR_WS_TOO_MANY_CHUNKS` (1008); after an error the decoder ignores further input.
  */
 export class FrameDecoder {
-  readonly #role: Role;
-  readonly #maxPayload: number;
-  readonly #maxBufferedChunks: number;
-  /** RSV1 allowed (permessage-deflate); RSV2 and RSV3 never are. */
-  readonly #rsv1Allowed: boolean;
+  readonly #options: Readonly<FrameDecoderOptions>;
   readonly #sink: FrameSink;
   readonly #queue = new ChunkQueue();
   #state = State.Header;
   #header: FrameHeader | undefined;
-  /** A view of the 4 masking-key bytes (a copy only when they spanned chunks). */
-  #maskingKey: Buffer | undefined;
-  #stopped = false;
-  #held = false;
+  /** The masking key as a big-endian 32-bit number (no view of the 4 bytes per frame). */
+  #maskingKey = 0;
+  /** {@link STOPPED}, {@link HELD}. */
+  #flags = 0;
   /** Chunks holding bytes of the frame being decoded (the first may start with earlier frames). */
   #frameChunks = 0;
 
-  constructor(sink: FrameSink, options: FrameDecoderOptions) {
+  constructor(sink: FrameSink, options: Readonly<FrameDecoderOptions>) {
     this.#sink = sink;
-    this.#role = options.role;
-    this.#maxPayload = options.maxPayload;
-    this.#maxBufferedChunks = options.maxBufferedChunks ?? Infinity;
-    this.#rsv1Allowed = options.perMessageDeflate ?? false;
+    this.#options = options;
   }
 
   /** True between {@link hold} and {@link release}. */
   get held(): boolean {
-    return this.#held;
+    return (this.#flags & HELD) !== 0;
   }
 
   /** Stops delivering frames (the current one was delivered) until {@link release}. */
   hold(): void {
-    this.#held = true;
+    this.#flags |= HELD;
   }
 
   /** Delivers the frames buffered while held, and decodes on from there. */
   release(): void {
-    if (!this.#held) return;
-    this.#held = false;
+    if ((this.#flags & HELD) === 0) return;
+    this.#flags &= ~HELD;
     this.#guarded();
   }
 
@@ -134,7 +132,7 @@ export class FrameDecoder {
 
   /** Stops decoding: the rest of the current chunk and later chunks are ignored. */
   stop(): void {
-    this.#stopped = true;
+    this.#flags |= STOPPED;
     this.#queue.clear();
   }
 
@@ -143,18 +141,19 @@ export class FrameDecoder {
    * the chunk's bytes are modified (it is socket memory nobody else reads).
    */
   push(chunk: Buffer): void {
-    if (this.#stopped || chunk.length === 0) return;
+    if ((this.#flags & STOPPED) !== 0 || chunk.length === 0) return;
     this.#queue.push(chunk);
     this.#frameChunks += 1;
-    if (this.#frameChunks > this.#maxBufferedChunks) {
+    const maxBufferedChunks = this.#options.maxBufferedChunks ?? Infinity;
+    if (this.#frameChunks > maxBufferedChunks) {
       this.stop();
       throw new WsProtocolError(
         'ERR_WS_TOO_MANY_CHUNKS',
         CloseCode.PolicyViolation,
-        `a frame spans more than ${this.#maxBufferedChunks} buffered chunks (maxBufferedChunks)`,
+        `a frame spans more than ${maxBufferedChunks} buffered chunks (maxBufferedChunks)`,
       );
     }
-    if (!this.#held) this.#guarded();
+    if ((this.#flags & HELD) === 0) this.#guarded();
   }
 
   #guarded(): void {
@@ -167,7 +166,7 @@ export class FrameDecoder {
   }
 
   #run(): void {
-    while (!this.#stopped && !this.#held) {
+    while (this.#flags === 0) {
       const state = this.#state;
       switch (state) {
         case State.Header:
@@ -184,17 +183,17 @@ export class FrameDecoder {
           break;
         case State.MaskingKey:
           if (this.#queue.length < 4) return;
-          this.#maskingKey = this.#queue.consume(4);
+          this.#maskingKey = this.#queue.peekUInt32BE();
+          this.#queue.skip(4);
           this.#state = State.Payload;
           break;
         case State.Payload: {
           const header = this.#header!;
           if (this.#queue.length < header.payloadLength) return;
           const payload = this.#queue.consume(header.payloadLength);
-          if (header.masked) applyMask(payload, this.#maskingKey!);
+          if (header.masked) applyMaskKey(payload, this.#maskingKey);
           this.#state = State.Header;
           this.#header = undefined;
-          this.#maskingKey = undefined;
           // The next frame starts in the current chunk, if any of it is left.
           this.#frameChunks = this.#queue.length > 0 ? 1 : 0;
           this.#sink.onFrame(header, payload);
@@ -222,7 +221,7 @@ export class FrameDecoder {
     // RFC 6455 §5.2: RSV1-3 MUST be 0 unless a negotiated extension defines them.
     // permessage-deflate defines RSV1, and only on the first frame of a data message (RFC 7692
     // §6: "Per-Message Compressed" bit; a continuation or control frame with it fails).
-    if ((b0 & 0x30) !== 0 || (header.rsv1 && !this.#rsv1Allowed)) {
+    if ((b0 & 0x30) !== 0 || (header.rsv1 && this.#options.perMessageDeflate !== true)) {
       throw new WsProtocolError(
         'ERR_WS_RESERVED_BITS',
         CloseCode.ProtocolError,
@@ -261,14 +260,15 @@ export class FrameDecoder {
       }
     }
     // RFC 6455 §5.1: a client masks every frame; a server masks none.
-    if (this.#role === 'server' && !header.masked) {
+    const role = this.#options.role;
+    if (role === 'server' && !header.masked) {
       throw new WsProtocolError(
         'ERR_WS_EXPECTED_MASK',
         CloseCode.ProtocolError,
         'unmasked client frame',
       );
     }
-    if (this.#role === 'client' && header.masked) {
+    if (role === 'client' && header.masked) {
       throw new WsProtocolError(
         'ERR_WS_UNEXPECTED_MASK',
         CloseCode.ProtocolError,
@@ -323,11 +323,12 @@ export class FrameDecoder {
   /** The payload length is known: check limits before buffering a byte of payload. */
   #lengthDone(): void {
     const header = this.#header!;
-    if (header.payloadLength > this.#maxPayload) {
+    const { maxPayload } = this.#options;
+    if (header.payloadLength > maxPayload) {
       throw new WsProtocolError(
         'ERR_WS_PAYLOAD_TOO_BIG',
         CloseCode.MessageTooBig,
-        `frame payload of ${header.payloadLength} bytes exceeds maxPayload ${this.#maxPayload}`,
+        `frame payload of ${header.payloadLength} bytes exceeds maxPayload ${maxPayload}`,
       );
     }
     this.#sink.onHeader(header);

@@ -43,8 +43,28 @@ export interface MessageAssemblerOptions {
   maxFragments?: number;
 }
 
+/** A message arriving in several frames, or compressed: what is known of it so far. */
+interface OpenMessage {
+  readonly opcode: Opcode.Text | Opcode.Binary;
+  /** RSV1 on its first frame: its frames are inflated outside (`onCompressedFrame`). */
+  readonly compressed: boolean;
+  /** Bytes announced so far (frame headers, as they arrive; compressed bytes if compressed). */
+  total: number;
+  /** Frames so far. */
+  frames: number;
+  /** Inflated bytes so far (compressed messages). */
+  inflated: number;
+  /** Binary fragments, or the inflated chunks of a compressed message. */
+  fragments: Buffer[];
+  /** Uncompressed text, decoded fragment by fragment. */
+  text: string;
+  decoder: TextDecoder | undefined;
+}
+
 /**
- * A {@link FrameSink} that turns frames into messages for a {@link MessageSink}.
+ * A {@link FrameSink} that turns frames into messages for a {@link MessageSink}. Between
+ * messages, and for a message in one uncompressed frame (the common case), it holds no state
+ * beyond its sink and options (kept by reference: the connections of a server share them).
  *
  * @throws {WsProtocolError} `ERR_WS_UNEXPECTED_CONTINUATION`, `ERR_WS_EXPECTED_CONTINUATION`
  *   (1002), `ERR_WS_PAYLOAD_TOO_BIG` (1009), `ERR_WS_TOO_MANY_FRAGMENTS` (1008),
@@ -52,31 +72,20 @@ export interface MessageAssemblerOptions {
  */
 export class MessageAssembler implements FrameSink {
   readonly #sink: MessageSink;
-  readonly #maxPayload: number;
-  readonly #maxFragments: number;
-  /** Opcode of the message being assembled, or undefined between messages. */
-  #opcode: Opcode.Text | Opcode.Binary | undefined;
-  /** Bytes announced so far for the open message (headers included as they arrive). */
-  #total = 0;
-  /** Frames of the open message so far. */
-  #frames = 0;
-  /** The open message is compressed (RSV1 on its first frame). */
-  #compressed = false;
-  /** Inflated bytes of the open compressed message so far. */
-  #inflated = 0;
-  #fragments: Buffer[] | undefined;
-  #text = '';
-  #decoder: TextDecoder | undefined;
+  readonly #options: Readonly<MessageAssemblerOptions>;
+  /** The message being assembled across frames, or undefined. */
+  #message: OpenMessage | undefined;
 
-  constructor(sink: MessageSink, options: MessageAssemblerOptions) {
+  constructor(sink: MessageSink, options: Readonly<MessageAssemblerOptions>) {
     this.#sink = sink;
-    this.#maxPayload = options.maxPayload;
-    this.#maxFragments = options.maxFragments ?? Infinity;
+    this.#options = options;
   }
 
   /** True when `header` is a frame of a compressed message (its payload must be inflated). */
   isCompressed(header: FrameHeader): boolean {
-    return header.rsv1 || (header.opcode === Opcode.Continuation && this.#compressed);
+    return (
+      header.rsv1 || (header.opcode === Opcode.Continuation && this.#message?.compressed === true)
+    );
   }
 
   /**
@@ -86,15 +95,17 @@ export class MessageAssembler implements FrameSink {
    *   passes `maxPayload`: the caller stops inflating (a decompression bomb is cut here).
    */
   addInflated(chunk: Buffer): void {
-    this.#inflated += chunk.length;
-    if (this.#inflated > this.#maxPayload) {
+    const message = this.#message!;
+    message.inflated += chunk.length;
+    const { maxPayload } = this.#options;
+    if (message.inflated > maxPayload) {
       throw new WsProtocolError(
         'ERR_WS_PAYLOAD_TOO_BIG',
         CloseCode.MessageTooBig,
-        `inflated message of more than ${this.#maxPayload} bytes exceeds maxPayload`,
+        `inflated message of more than ${maxPayload} bytes exceeds maxPayload`,
       );
     }
-    this.#fragments!.push(chunk);
+    message.fragments.push(chunk);
   }
 
   /**
@@ -104,54 +115,64 @@ export class MessageAssembler implements FrameSink {
    */
   endCompressedFrame(fin: boolean): void {
     if (!fin) return;
-    const fragments = this.#fragments!;
-    const data = fragments.length === 1 ? fragments[0]! : Buffer.concat(fragments, this.#inflated);
-    const opcode = this.#opcode;
-    this.#reset();
-    if (opcode === Opcode.Binary) {
-      this.#sink.onMessage(data, true);
-      return;
-    }
-    this.#deliverText(data);
+    const { opcode, fragments, inflated } = this.#message!;
+    this.#message = undefined;
+    const data = fragments.length === 1 ? fragments[0]! : Buffer.concat(fragments, inflated);
+    if (opcode === Opcode.Binary) this.#sink.onMessage(data, true);
+    else this.#deliverText(data);
   }
 
   onHeader(header: FrameHeader): void {
     const { opcode } = header;
     if (opcode >= Opcode.Close) return;
+    const { maxPayload, maxFragments = Infinity } = this.#options;
+    let message = this.#message;
     if (opcode === Opcode.Continuation) {
-      if (this.#opcode === undefined) {
+      if (message === undefined) {
         throw new WsProtocolError(
           'ERR_WS_UNEXPECTED_CONTINUATION',
           CloseCode.ProtocolError,
           'continuation frame without a message to continue',
         );
       }
-    } else if (this.#opcode !== undefined) {
+    } else if (message !== undefined) {
       throw new WsProtocolError(
         'ERR_WS_EXPECTED_CONTINUATION',
         CloseCode.ProtocolError,
         'new data frame while a fragmented message is open',
       );
+    } else if (!header.fin || header.rsv1) {
+      message = this.#message = {
+        opcode: opcode as Opcode.Text | Opcode.Binary, // control frames returned above
+        compressed: header.rsv1,
+        total: 0,
+        frames: 0,
+        inflated: 0,
+        fragments: [],
+        text: '',
+        decoder: undefined,
+      };
     }
-    const continued = opcode === Opcode.Continuation;
-    const frames = (continued ? this.#frames : 0) + 1;
-    if (frames > this.#maxFragments) {
+    const frames = (message?.frames ?? 0) + 1;
+    if (frames > maxFragments) {
       throw new WsProtocolError(
         'ERR_WS_TOO_MANY_FRAGMENTS',
         CloseCode.PolicyViolation,
-        `message in more than ${this.#maxFragments} frames (maxFragments)`,
+        `message in more than ${maxFragments} frames (maxFragments)`,
       );
     }
-    this.#frames = frames;
-    const total = (continued ? this.#total : 0) + header.payloadLength;
-    if (total > this.#maxPayload) {
+    const total = (message?.total ?? 0) + header.payloadLength;
+    if (total > maxPayload) {
       throw new WsProtocolError(
         'ERR_WS_PAYLOAD_TOO_BIG',
         CloseCode.MessageTooBig,
-        `message of at least ${total} bytes exceeds maxPayload ${this.#maxPayload}`,
+        `message of at least ${total} bytes exceeds maxPayload ${maxPayload}`,
       );
     }
-    this.#total = total;
+    if (message !== undefined) {
+      message.frames = frames;
+      message.total = total;
+    }
   }
 
   onFrame(header: FrameHeader, payload: Buffer): void {
@@ -170,44 +191,25 @@ export class MessageAssembler implements FrameSink {
       }
       case Opcode.Text:
       case Opcode.Binary:
-        if (header.rsv1) {
-          this.#opcode = opcode;
-          this.#compressed = true;
-          this.#inflated = 0;
-          this.#fragments = [];
+      case Opcode.Continuation: {
+        const message = this.#message;
+        if (message === undefined) {
+          // The common case: a message in one uncompressed frame, delivered without copying.
+          if (opcode === Opcode.Binary) this.#sink.onMessage(payload, true);
+          else this.#deliverText(payload);
+          return;
+        }
+        if (message.compressed) {
           this.#sink.onCompressedFrame(header, payload);
           return;
         }
-        if (header.fin) {
-          // The common case: an unfragmented message, delivered without copying.
-          this.#total = 0;
-          this.#deliverWhole(opcode, payload);
-          return;
-        }
-        this.#opcode = opcode;
-        this.#fragments = opcode === Opcode.Binary ? [] : undefined;
-        this.#text = '';
-        this.#addFragment(payload, false);
+        this.#addFragment(message, payload, header.fin);
+        if (header.fin) this.#finish(message);
         return;
-      case Opcode.Continuation:
-        if (this.#compressed) {
-          this.#sink.onCompressedFrame(header, payload);
-          return;
-        }
-        this.#addFragment(payload, header.fin);
-        if (header.fin) this.#finish();
-        return;
+      }
       default:
         assertNever(opcode, 'frame opcode');
     }
-  }
-
-  #deliverWhole(opcode: Opcode.Text | Opcode.Binary, payload: Buffer): void {
-    if (opcode === Opcode.Binary) {
-      this.#sink.onMessage(payload, true);
-      return;
-    }
-    this.#deliverText(payload);
   }
 
   #deliverText(payload: Buffer): void {
@@ -221,20 +223,20 @@ export class MessageAssembler implements FrameSink {
     this.#sink.onMessage(payload.toString('utf8'), false);
   }
 
-  #addFragment(payload: Buffer, fin: boolean): void {
-    if (this.#opcode === Opcode.Binary) {
+  #addFragment(message: OpenMessage, payload: Buffer, fin: boolean): void {
+    if (message.opcode === Opcode.Binary) {
       // A view of the socket chunk; Node never reuses a chunk it emitted, so keeping it is safe.
       // The fragments are copied once, into the message, at FIN.
-      this.#fragments!.push(payload);
+      message.fragments.push(payload);
       return;
     }
     // Text: decode each fragment as it arrives, so an invalid sequence fails at once while a
     // character split across fragments is carried over (RFC 6455 §8.1; WHATWG streaming decode).
-    this.#decoder ??= new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+    message.decoder ??= new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
     try {
-      this.#text += this.#decoder.decode(payload, { stream: !fin });
+      message.text += message.decoder.decode(payload, { stream: !fin });
     } catch {
-      this.#decoder = undefined;
+      message.decoder = undefined;
       throw new WsProtocolError(
         'ERR_WS_INVALID_UTF8',
         CloseCode.InvalidPayload,
@@ -243,20 +245,12 @@ export class MessageAssembler implements FrameSink {
     }
   }
 
-  #finish(): void {
-    const opcode = this.#opcode;
-    const data = opcode === Opcode.Binary ? Buffer.concat(this.#fragments!) : this.#text;
-    this.#reset();
-    this.#sink.onMessage(data, opcode === Opcode.Binary);
-  }
-
-  #reset(): void {
-    this.#opcode = undefined;
-    this.#compressed = false;
-    this.#fragments = undefined;
-    this.#text = '';
-    this.#total = 0;
-    this.#frames = 0;
-    this.#inflated = 0;
+  #finish(message: OpenMessage): void {
+    this.#message = undefined;
+    if (message.opcode === Opcode.Binary) {
+      this.#sink.onMessage(Buffer.concat(message.fragments, message.total), true);
+    } else {
+      this.#sink.onMessage(message.text, false);
+    }
   }
 }
