@@ -13,22 +13,15 @@
 import type { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import type { ConnectionOptions, ConnectionSettings } from './connection-settings.ts';
-import { CloseCode, MAX_CLOSE_REASON, Opcode } from './constants.ts';
+import { CloseCode, Opcode } from './constants.ts';
 import { PerMessageDeflate, type DeflateHost } from './deflate/per-message-deflate.ts';
 import { WsProtocolError } from './errors.ts';
 import { receivedFrameInfo, sentFrameInfo } from './frame-info.ts';
-import { encodeClosePayload, type CloseInfo } from './protocol/close.ts';
+import { writeFrame } from './frame-writer.ts';
+import { encodeClosePayload, truncateReason, type CloseInfo } from './protocol/close.ts';
 import { FrameDecoder, type FrameHeader, type FrameSink } from './protocol/frame-decoder.ts';
-import { encodeFrame } from './protocol/frame-encoder.ts';
 import { MessageAssembler, type MessageSink } from './protocol/message-assembler.ts';
 import { ReadyState, type FrameInfo } from './websocket-types.ts';
-
-/** The RSV bits of a frame with RSV1 set (`EncodeOptions.rsv`: RSV1 is the highest bit). */
-const RSV1 = 0b100;
-
-function uncorkSocket(socket: Socket): void {
-  socket.uncork();
-}
 
 function destroySocket(socket: Socket): void {
   socket.destroy();
@@ -318,22 +311,9 @@ export class Connection implements FrameSink, MessageSink, DeflateHost {
     original?: Buffer | string,
   ): boolean {
     const masked = this.#settings.role === 'client';
-    const frames = encodeFrame(opcode, payload, { fin, mask: masked, rsv: rsv1 ? RSV1 : 0 });
     if (this.#observer !== undefined)
       this.#observer(sentFrameInfo(opcode, payload, fin, rsv1, masked, original));
-    const socket = this.#socket;
-    // Every frame written in this turn of the event loop leaves in one writev at its end (a
-    // read of 30 small frames answered by 30 echoes is one system call, not 30): while a
-    // chunk is handled the socket is corked already (socketOnData), otherwise it is corked
-    // until the next tick. Corking changes neither the order nor the backpressure: write()
-    // still returns false once the buffered bytes reach the high-water mark.
-    if (socket.writableCorked === 0) {
-      socket.cork();
-      process.nextTick(uncorkSocket, socket);
-    }
-    if (frames.length === 1) return socket.write(frames[0]!);
-    for (const frame of frames) socket.write(frame);
-    return socket.writableLength < socket.writableHighWaterMark;
+    return writeFrame(this.#socket, opcode, payload, fin, rsv1, masked);
   }
 
   #sendClose(payload: Buffer): void {
@@ -362,11 +342,7 @@ export class Connection implements FrameSink, MessageSink, DeflateHost {
     this.#decoder.stop();
     this.#deflate?.close(); // nothing queued is sent after the failure's close frame
     if ((this.#flags & CLOSE_SENT) === 0) {
-      const reason =
-        err.message.length > MAX_CLOSE_REASON
-          ? err.message.slice(0, MAX_CLOSE_REASON)
-          : err.message;
-      this.#sendClose(encodeClosePayload(err.closeCode, reason));
+      this.#sendClose(encodeClosePayload(err.closeCode, truncateReason(err.message)));
     }
     this.#socket.end();
     this.#settings.monitor?.onError(this.#owner, err);

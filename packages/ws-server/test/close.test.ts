@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { WsArgumentError, WsProtocolError } from '../src/errors.ts';
-import { encodeClosePayload, isValidCloseCode, parseClosePayload } from '../src/protocol/close.ts';
+import {
+  encodeClosePayload,
+  isValidCloseCode,
+  parseClosePayload,
+  truncateReason,
+} from '../src/protocol/close.ts';
 
 describe('close payloads (RFC 6455 §5.5.1, §7.4)', () => {
   it('parses a code and a UTF-8 reason, and an empty payload as 1005', () => {
@@ -59,5 +64,15 @@ describe('close payloads (RFC 6455 §5.5.1, §7.4)', () => {
       expect.objectContaining({ code: 'ERR_WS_CLOSE_REASON_TOO_LONG' }),
     );
     expect(encodeClosePayload()).toHaveLength(0);
+  });
+});
+
+describe('truncateReason', () => {
+  it('keeps a reason that fits and cuts a long one to 123 bytes without splitting a character', () => {
+    expect(truncateReason('short')).toBe('short');
+    const cut = truncateReason('é'.repeat(100)); // 200 bytes
+    expect(Buffer.byteLength(cut)).toBe(122);
+    expect(cut).toBe('é'.repeat(61));
+    expect(Buffer.byteLength(truncateReason('x'.repeat(300)))).toBe(123);
   });
 });

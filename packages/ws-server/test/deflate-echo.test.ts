@@ -11,7 +11,8 @@ import { startServer, Teardown, type TestServer } from 'common/harness';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../src/client.ts';
 import type { PerMessageDeflateOptions } from '../src/deflate/options.ts';
-import { pooledStreams } from '../src/deflate/zlib-jobs.ts';
+import { pooledCompressors } from '../src/deflate/compressor.ts';
+import { pooledDecompressors } from '../src/deflate/decompressor.ts';
 import { zlibQueue } from '../src/deflate/zlib-queue.ts';
 import { createWsServer, type WsServer } from '../src/server.ts';
 import type { FrameInfo, WebSocket } from '../src/websocket.ts';
@@ -182,7 +183,7 @@ describe('zlib resources', () => {
     // After the matrix above: every connection closed; the pools keep ≤ 3 streams per setting.
     await app.connections.whenEmpty();
     expect([zlibQueue.running, zlibQueue.waiting]).toEqual([0, 0]);
-    const { compressors, decompressors } = pooledStreams();
+    const [compressors, decompressors] = [pooledCompressors(), pooledDecompressors()];
     expect(compressors).toBeLessThanOrEqual(zlibQueue.concurrency * 4);
     expect(decompressors).toBeLessThanOrEqual(zlibQueue.concurrency * 4);
   });

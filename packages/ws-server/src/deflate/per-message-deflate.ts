@@ -20,13 +20,9 @@ import type { WsProtocolError } from '../errors.ts';
 import type { FrameHeader, Role } from '../protocol/frame-decoder.ts';
 import { deflateDirections, type DeflateParams } from '../protocol/permessage-deflate.ts';
 import type { DeflateSettings } from './options.ts';
-import {
-  Compressor,
-  Decompressor,
-  type CompressorSink,
-  type DecompressorSink,
-  type DirectionSettings,
-} from './zlib-jobs.ts';
+import { Compressor, type CompressorSink } from './compressor.ts';
+import { Decompressor, type DecompressorSink } from './decompressor.ts';
+import type { DirectionSettings } from './zlib-queue.ts';
 
 /** What was agreed for one connection (the `WebSocket` option `perMessageDeflate`). */
 export interface NegotiatedDeflate {

@@ -97,6 +97,12 @@ export interface ZlibSettings {
   readonly memLevel: number;
 }
 
+/** What one direction of a connection compresses or inflates with. */
+export interface DirectionSettings extends ZlibSettings {
+  /** Start every message from an empty window (and use a pooled stream). */
+  readonly noContextTakeover: boolean;
+}
+
 /** A raw deflate or inflate stream. */
 export type ZlibStream = DeflateRaw | InflateRaw;
 

@@ -91,3 +91,16 @@ export function encodeClosePayload(code?: number, reason = ''): Buffer {
   payload.write(reason, 2);
   return payload;
 }
+
+/**
+ * `reason` cut to the longest prefix that fits a close frame: at most 123 bytes of UTF-8
+ * (RFC 6455 §5.5.1), never splitting a character (used for the error message sent when a
+ * connection is failed).
+ */
+export function truncateReason(reason: string): string {
+  if (Buffer.byteLength(reason) <= MAX_CLOSE_REASON) return reason;
+  const bytes = Buffer.from(reason).subarray(0, MAX_CLOSE_REASON + 1);
+  let end = MAX_CLOSE_REASON;
+  while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end -= 1; // back to a character's first byte
+  return bytes.subarray(0, end).toString('utf8');
+}

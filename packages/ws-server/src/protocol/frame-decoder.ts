@@ -7,31 +7,13 @@
  * count; a payload that lies in one chunk is returned as a view of it (no copy), one that spans
  * chunks is copied once.
  */
-import {
-  LENGTH_16,
-  LENGTH_64,
-  MAX_CONTROL_PAYLOAD,
-  MAX_LENGTH_16,
-  Opcode,
-  CloseCode,
-} from '../constants.ts';
-import { WsProtocolError } from '../errors.ts';
 import { assertNever, ChunkQueue } from 'common/protocol';
+import { CloseCode, LENGTH_16, LENGTH_64, MAX_LENGTH_16 } from '../constants.ts';
+import { WsProtocolError } from '../errors.ts';
+import { parseFrameStart, type FrameHeader, type Role } from './frame-header.ts';
 import { applyMaskKey } from './mask.ts';
 
-/** Which side of the connection decodes: a server expects masked frames, a client unmasked. */
-export type Role = 'server' | 'client';
-
-/** A frame's header fields (RFC 6455 §5.2). `payloadLength` is in bytes. */
-export interface FrameHeader {
-  fin: boolean;
-  rsv1: boolean;
-  rsv2: boolean;
-  rsv3: boolean;
-  opcode: Opcode;
-  masked: boolean;
-  payloadLength: number;
-}
+export type { FrameHeader, Role } from './frame-header.ts';
 
 /** Receives decoded frames. Either method may throw a {@link WsProtocolError} to fail the stream. */
 export interface FrameSink {
@@ -66,10 +48,6 @@ enum State {
   ExtendedLength64,
   MaskingKey,
   Payload,
-}
-
-function isKnownOpcode(opcode: number): opcode is Opcode {
-  return opcode <= Opcode.Binary || (opcode >= Opcode.Close && opcode <= Opcode.Pong);
 }
 
 /** Bits of {@link FrameDecoder}'s `#flags`. */
@@ -208,73 +186,7 @@ export class FrameDecoder {
   #readHeader(): void {
     const b0 = this.#queue.readUInt8();
     const b1 = this.#queue.readUInt8();
-    const opcode = b0 & 0x0f;
-    const header: FrameHeader = {
-      fin: (b0 & 0x80) !== 0,
-      rsv1: (b0 & 0x40) !== 0,
-      rsv2: (b0 & 0x20) !== 0,
-      rsv3: (b0 & 0x10) !== 0,
-      opcode: opcode as Opcode,
-      masked: (b1 & 0x80) !== 0,
-      payloadLength: b1 & 0x7f,
-    };
-    // RFC 6455 §5.2: RSV1-3 MUST be 0 unless a negotiated extension defines them.
-    // permessage-deflate defines RSV1, and only on the first frame of a data message (RFC 7692
-    // §6: "Per-Message Compressed" bit; a continuation or control frame with it fails).
-    if ((b0 & 0x30) !== 0 || (header.rsv1 && this.#options.perMessageDeflate !== true)) {
-      throw new WsProtocolError(
-        'ERR_WS_RESERVED_BITS',
-        CloseCode.ProtocolError,
-        'RSV1-3 set without a negotiated extension that defines them',
-      );
-    }
-    if (header.rsv1 && (opcode === Opcode.Continuation || opcode >= Opcode.Close)) {
-      throw new WsProtocolError(
-        'ERR_WS_RESERVED_BITS',
-        CloseCode.ProtocolError,
-        `RSV1 on a ${opcode === Opcode.Continuation ? 'continuation' : 'control'} frame (RFC 7692 §6.1)`,
-      );
-    }
-    if (!isKnownOpcode(opcode)) {
-      throw new WsProtocolError(
-        'ERR_WS_RESERVED_OPCODE',
-        CloseCode.ProtocolError,
-        `reserved opcode 0x${opcode.toString(16)}`,
-      );
-    }
-    if (opcode >= Opcode.Close) {
-      // RFC 6455 §5.5: control frames are never fragmented and carry at most 125 bytes.
-      if (!header.fin) {
-        throw new WsProtocolError(
-          'ERR_WS_CONTROL_FRAGMENTED',
-          CloseCode.ProtocolError,
-          'fragmented control frame',
-        );
-      }
-      if (header.payloadLength > MAX_CONTROL_PAYLOAD) {
-        throw new WsProtocolError(
-          'ERR_WS_CONTROL_TOO_LONG',
-          CloseCode.ProtocolError,
-          'control frame payload over 125 bytes',
-        );
-      }
-    }
-    // RFC 6455 §5.1: a client masks every frame; a server masks none.
-    const role = this.#options.role;
-    if (role === 'server' && !header.masked) {
-      throw new WsProtocolError(
-        'ERR_WS_EXPECTED_MASK',
-        CloseCode.ProtocolError,
-        'unmasked client frame',
-      );
-    }
-    if (role === 'client' && header.masked) {
-      throw new WsProtocolError(
-        'ERR_WS_UNEXPECTED_MASK',
-        CloseCode.ProtocolError,
-        'masked server frame',
-      );
-    }
+    const header = parseFrameStart(b0, b1, this.#options);
     this.#header = header;
     if (header.payloadLength === LENGTH_16) this.#state = State.ExtendedLength16;
     else if (header.payloadLength === LENGTH_64) this.#state = State.ExtendedLength64;
