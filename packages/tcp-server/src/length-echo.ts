@@ -28,8 +28,9 @@ export interface LengthEchoOptions {
  * is logged as `ERR_UNEXPECTED_EOF` and not echoed.
  *
  * Backpressure as `pipe` does it: when `write()` returns false, reading pauses until `drain`.
- * Memory per connection: one unfinished frame (at most `maxPayload + 4` bytes) plus the
- * socket's write buffer, which holds at most the frames of one chunk above its high-water mark.
+ * Memory per connection: the frame in progress (at most `maxPayload + 4` bytes, held as views
+ * of the chunks), then the same bytes in the socket's write queue until the kernel takes them,
+ * plus at most one chunk read before the pause.
  */
 export function handleLengthEchoConnection(
   socket: Socket,
@@ -63,8 +64,9 @@ export function handleLengthEchoConnection(
     socket.off('end', onEnd);
   };
   /** No more input: a partial frame left is an error; our FIN follows the last echo. */
-  const finish = (lingerMs?: number): void => {
+  const finish = (): void => {
     stopInput();
+    let lingerMs: number | undefined;
     try {
       splitter.end();
     } catch (err) {
