@@ -1,11 +1,21 @@
 export { createWsServer, WsServer, type WsServerOptions } from './server.ts';
 export {
+  ClientMonitor,
   ClientSet,
   type ConnectionFields,
   type ConnectionState,
   type WsConnections,
 } from './clients.ts';
 export { connect, type ConnectOptions } from './client.ts';
+export {
+  connectionSettings,
+  type ConnectionLimits,
+  type ConnectionMonitor,
+  type ConnectionSettings,
+} from './connection-settings.ts';
+export type { PerMessageDeflateOptions, DeflateSettings } from './deflate/options.ts';
+export type { NegotiatedDeflate } from './deflate/per-message-deflate.ts';
+export { zlibQueue, ZlibQueue } from './deflate/zlib-queue.ts';
 export {
   WebSocket,
   ReadyState,
@@ -23,7 +33,7 @@ export {
   type WsStateErrorCode,
   type WsArgumentErrorCode,
 } from './errors.ts';
-export { LIMITS, CLIENT_LIMITS, CONNECTION_LIMITS } from './limits.ts';
+export { LIMITS, CLIENT_LIMITS, CONNECTION_LIMITS, DEFLATE_LIMITS } from './limits.ts';
 export { CloseCode, Opcode, GUID } from './constants.ts';
 export {
   FrameDecoder,
@@ -40,4 +50,20 @@ export {
   validateUpgradeRequest,
   validateUpgradeResponse,
 } from './protocol/handshake.ts';
-export { applyMask } from './protocol/mask.ts';
+export { applyMask, applyMaskKey } from './protocol/mask.ts';
+export {
+  parseExtensions,
+  formatExtension,
+  type Extension,
+  type ExtensionParam,
+} from './protocol/extensions.ts';
+export {
+  negotiateDeflate,
+  deflateOffer,
+  acceptDeflateResponse,
+  deflateDirections,
+  type DeflateConfig,
+  type DeflateParams,
+  type DeflateAgreement,
+} from './protocol/permessage-deflate.ts';
+export { parseFrameStart } from './protocol/frame-header.ts';
