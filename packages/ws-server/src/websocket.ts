@@ -8,7 +8,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
-import { resolveLimits } from 'common';
+import { InvalidArgumentError, resolveLimits } from 'common';
 import { MAX_CONTROL_PAYLOAD, Opcode } from './constants.ts';
 import { Connection } from './connection.ts';
 import { connectionSettings } from './connection-settings.ts';
@@ -57,13 +57,19 @@ export class WebSocket extends EventEmitter {
   /**
    * @throws {InvalidArgumentError} (common) `ERR_INVALID_ARG_TYPE` / `ERR_OUT_OF_RANGE` for a
    *   `maxPayload`, `maxFragments`, `maxBufferedChunks` or `closeTimeout` outside the limits of
-   *   `limits.ts`.
+   *   `limits.ts`; `ERR_INVALID_ARG_VALUE` for `settings` made for the other role.
    */
   constructor(socket: Socket, options: WebSocketOptions) {
     super();
     const settings =
       options.settings ??
       connectionSettings(options.role, resolveLimits(CONNECTION_LIMITS, options));
+    if (settings.role !== options.role) {
+      throw new InvalidArgumentError(
+        'ERR_INVALID_ARG_VALUE',
+        `The "settings" option is for role '${settings.role}', not '${options.role}'`,
+      );
+    }
     this.#extensions = options.perMessageDeflate?.header ?? '';
     this.#connection = new Connection(socket, this, {
       settings,

@@ -1,12 +1,14 @@
 /** connect(): handshake validation against a scripted raw server, limits and the close timeout. */
 import { once } from 'node:events';
-import { createServer as createNetServer, type Socket } from 'node:net';
+import { createServer as createNetServer, Socket } from 'node:net';
 import { InvalidArgumentError } from 'common';
 import { startServer, Teardown, waitForEvent } from 'common/harness';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { createServer } from 'node:http';
 import { connect } from '../src/client.ts';
+import { connectionSettings } from '../src/connection-settings.ts';
+import { WebSocket } from '../src/websocket.ts';
 import { Opcode } from '../src/constants.ts';
 import { acceptKey } from '../src/protocol/handshake.ts';
 import { encodeFrame } from '../src/protocol/frame-encoder.ts';
@@ -151,5 +153,22 @@ describe('connect()', () => {
     const [code] = await waitForEvent<[number]>(ws, 'close');
     expect(code).toBe(1006);
     expect(ws.readyState).toBe(3);
+  });
+});
+
+describe('new WebSocket(socket, { settings })', () => {
+  it('refuses settings made for the other role', () => {
+    const settings = connectionSettings('server', {
+      maxPayload: 1024,
+      maxFragments: 16,
+      maxBufferedChunks: 16,
+      closeTimeout: 1000,
+    });
+    expect(() => new WebSocket(new Socket(), { role: 'client', settings })).toThrow(
+      expect.objectContaining({
+        code: 'ERR_INVALID_ARG_VALUE',
+        message: expect.stringContaining('settings'),
+      }),
+    );
   });
 });
