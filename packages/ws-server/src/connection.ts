@@ -33,6 +33,8 @@ const CLOSE_SENT = 1;
 const SENDING_FRAGMENTED = 2;
 const STARTED = 4;
 const PAUSED = 8;
+/** The peer's FIN arrived while the decoder held frames (an inflation was running). */
+const PEER_ENDED = 16;
 
 /** The connection that owns a socket, for the shared socket listeners. */
 const kConnection = Symbol('netlab.connection');
@@ -88,7 +90,7 @@ export class Connection implements FrameSink, MessageSink, DeflateHost {
   /** permessage-deflate, when negotiated: compression, inflation, the outgoing FIFO. */
   readonly #deflate: PerMessageDeflate | undefined;
   #readyState = ReadyState.OPEN;
-  /** {@link CLOSE_SENT}, {@link SENDING_FRAGMENTED}, {@link STARTED}, {@link PAUSED}. */
+  /** {@link CLOSE_SENT}, {@link SENDING_FRAGMENTED}, {@link STARTED}, {@link PAUSED}, {@link PEER_ENDED}. */
   #flags = 0;
   /** The peer's close frame, once received. */
   #closeReceived: CloseInfo | undefined;
@@ -112,6 +114,10 @@ export class Connection implements FrameSink, MessageSink, DeflateHost {
         : new PerMessageDeflate(perMessageDeflate, settings.role, socket, this);
     socket.setNoDelay(true);
     socket.setTimeout(0);
+    // This connection ends its side of TCP itself (#onEnd), after handling the frames that came
+    // before the peer's FIN; a client socket would otherwise end at once, and close while an
+    // inflation still holds frames (the peer's close frame among them).
+    socket.allowHalfOpen = true;
     (socket as OwnedSocket)[kConnection] = this;
     socket.on('data', Connection.#socketOnData);
     socket.on('end', Connection.#socketOnEnd);
@@ -231,12 +237,9 @@ export class Connection implements FrameSink, MessageSink, DeflateHost {
       this.#fail(err);
       return;
     }
-    if (
-      !this.#decoder.held &&
-      (this.#flags & PAUSED) === 0 &&
-      this.#readyState !== ReadyState.CLOSED
-    )
-      this.#socket.resume();
+    if (this.#decoder.held || this.#readyState === ReadyState.CLOSED) return;
+    if ((this.#flags & PEER_ENDED) !== 0) this.#onEnd();
+    else if ((this.#flags & PAUSED) === 0) this.#socket.resume();
   }
 
   onDeflateError(err: WsProtocolError): void {
@@ -356,10 +359,16 @@ export class Connection implements FrameSink, MessageSink, DeflateHost {
   }
 
   #onEnd(): void {
-    // The peer closed its side of TCP; close ours (upgraded node:http sockets allow half-open).
+    // A paused socket still reports the FIN: while an inflation holds frames (maybe the peer's
+    // close frame among them), those are handled first (onFrameInflated comes back here).
+    if (this.#decoder.held) {
+      this.#flags |= PEER_ENDED;
+      return;
+    }
+    // The peer closed its side of TCP; close ours once the frames queued for it are written.
     if (this.#readyState === ReadyState.OPEN) this.#readyState = ReadyState.CLOSING;
     this.#decoder.stop();
-    this.#socket.end();
+    this.#end();
   }
 
   #onSocketClose(): void {

@@ -178,6 +178,28 @@ describe('window bits (RFC 7692 §7.1.2)', () => {
   }
 });
 
+describe('order', () => {
+  it('keeps frames in order while compressions run: the echo of a big message, then the close', async () => {
+    const ws = await open({});
+    const events: string[] = [];
+    ws.on('message', (data: string | Buffer) => events.push(`message ${Buffer.byteLength(data)}`));
+    const closed = new Promise<void>((resolve) =>
+      ws.on('close', (code: number) => {
+        events.push(`close ${code}`);
+        resolve();
+      }),
+    );
+    const random = seeded(7);
+    ws.send(payload(100_000, 'compressible', random).toString());
+    ws.ping('between');
+    ws.send(payload(10, 'compressible', random).toString());
+    ws.close(1000);
+    await closed;
+    // The server echoed both messages before answering the close, compressed or not.
+    expect(events).toEqual(['message 100000', 'message 10', 'close 1000']);
+  });
+});
+
 describe('zlib resources', () => {
   it('leaves no zlib operation running or waiting, and at most a few idle pooled streams', async () => {
     // After the matrix above: every connection closed; the pools keep ≤ 3 streams per setting.

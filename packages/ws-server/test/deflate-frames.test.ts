@@ -4,10 +4,10 @@
  * puts it (1002 elsewhere), text is validated after inflating (1007), a stream that does not
  * inflate fails the connection (1007), and a decompression bomb is cut at `maxPayload` (1009).
  */
-import { deflateRawSync } from 'node:zlib';
+import { constants, deflateRawSync, inflateRawSync } from 'node:zlib';
 import { startServer, Teardown, type TestServer } from 'common/harness';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Opcode } from '../src/constants.ts';
+import { DEFLATE_TRAILER, Opcode } from '../src/constants.ts';
 import type { WsProtocolError } from '../src/errors.ts';
 import { createWsServer } from '../src/server.ts';
 import { clientFrame, closeCodeOf, openRaw, type Frame, type RawWs } from './helpers.ts';
@@ -121,6 +121,28 @@ describe('the examples of RFC 7692 §7.2.3', () => {
   it('7.2.3.6 an empty compressed message', async () => {
     const received = await exchange([compressed(Opcode.Binary, hex('00')), closeFrame]);
     expect(received[0]).toMatchObject({ opcode: Opcode.Binary, payload: Buffer.alloc(0) });
+  });
+
+  it('handles the frames that came before the FIN, even while one of them is being inflated', async () => {
+    errors.length = 0;
+    const ws = await open();
+    // A compressed message, a close frame and the FIN, all at once: the FIN arrives while the
+    // server inflates, and must wait for the frames before it.
+    ws.client.write(
+      Buffer.concat([compressed(Opcode.Text, deflateRawSync('x'.repeat(50_000))), closeFrame]),
+    );
+    ws.client.end();
+    const received = await ws.framesUntilEnd();
+    expect(received.map((f) => [f.opcode, f.rsv1])).toEqual([
+      [Opcode.Text, true], // the echo, compressed
+      [Opcode.Close, false],
+    ]);
+    const echo = inflateRawSync(Buffer.concat([received[0]!.payload, DEFLATE_TRAILER]), {
+      finishFlush: constants.Z_SYNC_FLUSH,
+    });
+    expect(echo.toString()).toBe('x'.repeat(50_000));
+    expect(closeCodeOf(received[1])).toBe(1000);
+    expect(errors).toEqual([]);
   });
 
   it('a control frame between the fragments of a compressed message', async () => {
