@@ -12,6 +12,17 @@ const EMPTY = Buffer.alloc(0);
 /** Compact the chunk list once this many consumed slots sit at its front. */
 const COMPACT_AFTER = 1024;
 
+/**
+ * A chunk smaller than this (bytes) pushed behind bytes already queued is copied into a block
+ * of the queue's own instead of being kept by reference. A peer that sends a large message one
+ * byte per read would otherwise cost a Buffer object (~100 bytes of heap, ~160 of RSS) per byte
+ * held: 1 MiB held that way measured +155 MiB RSS.
+ */
+export const COALESCE_BELOW = 1024;
+
+/** Size of the blocks small chunks are copied into (bytes; never from the shared Buffer pool). */
+export const COALESCE_BLOCK = 16 * 1024;
+
 export class ChunkQueue {
   #chunks: Buffer[] = [];
   /** Index of the first chunk with unconsumed bytes. */
@@ -19,22 +30,54 @@ export class ChunkQueue {
   /** Bytes of `#chunks[#head]` already consumed. */
   #offset = 0;
   #length = 0;
+  /** The block small chunks are copied into; its used part is the last entry of `#chunks`. */
+  #block: Buffer | undefined;
+  /** How much of `#block` is used. */
+  #blockUsed = 0;
+  /** The memory of every block made (made on first use): bytes from a block are copied out. */
+  #blockMemory: WeakSet<ArrayBufferLike> | undefined;
 
   /** Unconsumed bytes, in total. */
   get length(): number {
     return this.#length;
   }
 
-  /** Appends `chunk` (kept by reference, not copied). */
+  /** How many buffers hold the unconsumed bytes: the queue's per-read overhead, for tests. */
+  get bufferCount(): number {
+    return this.#chunks.length - this.#head;
+  }
+
+  /**
+   * Appends `chunk`, kept by reference (not copied) — except a chunk under
+   * {@link COALESCE_BELOW} bytes arriving behind bytes already queued, which is copied into a
+   * block of the queue's own, so that many tiny reads cannot cost an object each.
+   */
   push(chunk: Buffer): void {
     if (chunk.length === 0) return;
-    this.#chunks.push(chunk);
     this.#length += chunk.length;
+    if (chunk.length >= COALESCE_BELOW || this.#length === chunk.length) {
+      this.#block = undefined;
+      this.#chunks.push(chunk);
+      return;
+    }
+    let block = this.#block;
+    if (block === undefined || block.length - this.#blockUsed < chunk.length) {
+      block = Buffer.allocUnsafeSlow(COALESCE_BLOCK);
+      (this.#blockMemory ??= new WeakSet()).add(block.buffer);
+      this.#block = block;
+      this.#blockUsed = 0;
+      this.#chunks.push(EMPTY); // the view below replaces it
+    }
+    chunk.copy(block, this.#blockUsed);
+    this.#blockUsed += chunk.length;
+    // Bytes below #blockUsed are never written again: views handed out by consume() stay valid.
+    this.#chunks[this.#chunks.length - 1] = block.subarray(0, this.#blockUsed);
   }
 
   /**
    * Removes and returns the first `n` bytes (`n <= length`). The result is a view that
-   * aliases the pushed chunk when the bytes lie inside one chunk, else a fresh copy.
+   * aliases the pushed chunk when the bytes lie inside one chunk, else a fresh copy (also for
+   * bytes that were coalesced into a block of the queue's own).
    */
   consume(n: number): Buffer {
     if (n === 0) return EMPTY;
@@ -42,7 +85,10 @@ export class ChunkQueue {
       throw new RangeError(`consume(${n}) with only ${this.#length} bytes queued`);
     const first = this.#chunks[this.#head]!;
     if (n <= first.length - this.#offset) {
-      const view = first.subarray(this.#offset, this.#offset + n);
+      let view = first.subarray(this.#offset, this.#offset + n);
+      // A view of a block would keep all 16 KiB of it alive for as long as the caller keeps
+      // the bytes: hand out a copy (the slow path already: these bytes came in tiny reads).
+      if (this.#blockMemory?.has(first.buffer) === true) view = Buffer.from(view);
       this.#advance(n);
       return view;
     }
@@ -110,6 +156,7 @@ export class ChunkQueue {
     this.#head = 0;
     this.#offset = 0;
     this.#length = 0;
+    this.#block = undefined;
   }
 
   #advance(n: number): void {
@@ -122,6 +169,8 @@ export class ChunkQueue {
     if (this.#head === this.#chunks.length) {
       this.#chunks = [];
       this.#head = 0;
+      // Nothing queued: an idle connection keeps no block (a view handed out may still hold it).
+      this.#block = undefined;
     } else if (this.#head >= COMPACT_AFTER && this.#head * 2 >= this.#chunks.length) {
       this.#chunks = this.#chunks.slice(this.#head);
       this.#head = 0;

@@ -80,3 +80,61 @@ describe('assertNever', () => {
     );
   });
 });
+
+describe('ChunkQueue coalescing of tiny reads', () => {
+  it('a message held one byte per push costs blocks, not an object per byte', () => {
+    const q = new ChunkQueue();
+    const total = 256 * 1024;
+    for (let i = 0; i < total; i += 1) q.push(Buffer.from([i & 0xff]));
+    expect(q.length).toBe(total);
+    // By reference this was a Buffer object (~100 bytes of heap) per byte held; coalesced: the
+    // first chunk, then 16 KiB blocks.
+    expect(q.bufferCount).toBe(1 + Math.ceil((total - 1) / (16 * 1024)));
+    const out = q.consume(total);
+    expect(out.every((b, i) => b === (i & 0xff))).toBe(true);
+  });
+
+  it('bytes from a block are copied out: a kept result pins no block', () => {
+    const q = new ChunkQueue();
+    q.push(bytes(1, 2)); // first chunk: kept by reference
+    q.push(bytes(3, 4)); // behind queued bytes: copied into a block
+    q.push(bytes(5, 6));
+    expect([...q.consume(2)]).toEqual([1, 2]);
+    const fromBlock = q.consume(2);
+    expect([...fromBlock]).toEqual([3, 4]);
+    expect(fromBlock.buffer.byteLength).not.toBe(16 * 1024);
+    expect(q.lastByte()).toBe(6);
+    expect([...q.consume(2)]).toEqual([5, 6]);
+    expect(q.length).toBe(0);
+  });
+
+  it('any interleaving of small and large pushes and consumes keeps the byte stream', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.record({ push: fc.uint8Array({ minLength: 0, maxLength: 2_000 }) }),
+            fc.record({ consume: fc.nat(3_000) }),
+          ),
+          { maxLength: 60 },
+        ),
+        (steps) => {
+          const q = new ChunkQueue();
+          const sent: number[] = [];
+          const got: number[] = [];
+          for (const step of steps) {
+            if ('push' in step) {
+              q.push(Buffer.from(step.push));
+              sent.push(...step.push);
+            } else {
+              got.push(...q.consume(Math.min(step.consume, q.length)));
+            }
+            expect(q.length).toBe(sent.length - got.length);
+          }
+          got.push(...q.consume(q.length));
+          expect(got).toEqual(sent);
+        },
+      ),
+    );
+  });
+});

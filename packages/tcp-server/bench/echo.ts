@@ -4,10 +4,15 @@
  * child pinned to CPU 0; this process is the load on CPU 1.
  */
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { pinnedCommand, processCpuMs, type Bench, type Metrics } from 'common/bench';
+import {
+  pinnedCommand,
+  processCpuMs,
+  processMinorFaults,
+  type Bench,
+  type Metrics,
+} from 'common/bench';
 import { startMain, type ListeningMain } from 'common/harness';
 import { lengthPrefixHeader } from '../src/index.ts';
 
@@ -33,15 +38,6 @@ function startServer(main: string, args: string[]): Promise<ListeningMain> {
 }
 
 /**
- * Minor page faults process `pid` has taken so far (`minflt`, field 10 of /proc/<pid>/stat).
- * TODO(common): belongs next to processCpuMs in common/bench.
- */
-function minorFaults(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[7]);
-}
-
-/**
  * One connection sends {@link TOTAL} bytes as `write` (repeated, honouring `drain`) while
  * reading the echo, after skipping `skip` greeting bytes. MiB/s of echoed bytes, and MiB per
  * second of the server's CPU time (user + system, /proc).
@@ -58,14 +54,14 @@ async function echoRun(server: ListeningMain, write: Buffer, skip: number): Prom
   });
   const pid = server.child.pid!;
   const cpuBefore = processCpuMs(pid);
-  const faultsBefore = minorFaults(pid);
+  const faultsBefore = processMinorFaults(pid);
   const start = performance.now();
   for (let sent = 0; sent < TOTAL; sent += write.length)
     if (!socket.write(write)) await once(socket, 'drain');
   await done;
   const seconds = (performance.now() - start) / 1e3;
   const cpuSeconds = (processCpuMs(pid) - cpuBefore) / 1e3;
-  const faults = minorFaults(pid) - faultsBefore;
+  const faults = processMinorFaults(pid) - faultsBefore;
   socket.destroy();
   const mib = TOTAL / MiB;
   return {
