@@ -15,7 +15,7 @@ export {
   type ConnectTimeoutCode,
   type UnreachableCode,
 } from './errors.ts';
-export { validateInteger, validateOneOf, type IntegerBounds } from './validate.ts';
+export { validateBoolean, validateInteger, validateOneOf, type IntegerBounds } from './validate.ts';
 export {
   resolveLimits,
   pickLimits,

@@ -47,7 +47,8 @@ export type LimitValues<T extends LimitTable> = {
 export type LimitOptions<T extends LimitTable> = { readonly [K in keyof T]?: number | undefined };
 
 /**
- * Validates the given options against the table and fills in the defaults.
+ * Validates the given options against the table and fills in the defaults. With `prefix`
+ * (e.g. `perMessageDeflate.`) errors name a nested option by its whole path.
  *
  * @throws {InvalidArgumentError} `ERR_INVALID_ARG_TYPE` / `ERR_OUT_OF_RANGE` naming the option
  *   (see `validateInteger`).
@@ -55,6 +56,7 @@ export type LimitOptions<T extends LimitTable> = { readonly [K in keyof T]?: num
 export function resolveLimits<T extends LimitTable>(
   table: T,
   options: LimitOptions<T> = {},
+  { prefix = '' }: { prefix?: string } = {},
 ): LimitValues<T> {
   const out: Record<string, number | undefined> = {};
   for (const [key, limit] of Object.entries(table)) {
@@ -62,7 +64,7 @@ export function resolveLimits<T extends LimitTable>(
     out[key] =
       given === undefined
         ? limit.default
-        : validateInteger(given, key, { min: limit.min, max: limit.max });
+        : validateInteger(given, `${prefix}${key}`, { min: limit.min, max: limit.max });
   }
   return out as LimitValues<T>;
 }

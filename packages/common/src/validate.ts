@@ -46,6 +46,21 @@ export function validateInteger(value: unknown, name: string, bounds: IntegerBou
 }
 
 /**
+ * Checks that `value` is a boolean and returns it (Node's `validateBoolean`).
+ *
+ * @throws {InvalidArgumentError} `ERR_INVALID_ARG_TYPE`, naming `name`.
+ */
+export function validateBoolean(value: unknown, name: string): boolean {
+  if (typeof value !== 'boolean') {
+    throw new InvalidArgumentError(
+      'ERR_INVALID_ARG_TYPE',
+      `The "${name}" argument must be of type boolean. Received ${describe(value)}`,
+    );
+  }
+  return value;
+}
+
+/**
  * Checks that `value` is one of `choices` and returns it (Node's `validateOneOf`).
  *
  * @throws {InvalidArgumentError} `ERR_INVALID_ARG_VALUE`, naming `name` and the choices.

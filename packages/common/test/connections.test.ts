@@ -193,3 +193,24 @@ describe('ConnectionTracker.set with dropOnClose: false', () => {
     expect(tracker.stateSize).toBe(0);
   });
 });
+
+describe('ConnectionTracker.adopt / forget', () => {
+  it('an owner that listens to close takes the socket over; forget ends it', async () => {
+    const server = createServer();
+    const tracker = new ConnectionTracker().attach(server);
+    const s = await startServer(server);
+    teardown.add(s, () => s.close());
+    const accepted = once(server, 'connection');
+    teardown.add(connect(s.port, '127.0.0.1'), (c) => c.destroy());
+    const [socket] = (await accepted) as [Socket];
+    expect(socket.listenerCount('close')).toBeGreaterThan(0);
+    const before = socket.listenerCount('close');
+    tracker.adopt(socket);
+    expect(socket.listenerCount('close')).toBe(before - 1);
+    const empty = tracker.whenEmpty();
+    socket.once('close', () => tracker.forget(socket));
+    socket.destroy();
+    await empty;
+    expect(tracker.size).toBe(0);
+  });
+});

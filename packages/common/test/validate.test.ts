@@ -7,6 +7,7 @@ import {
   limitsHelp,
   readLimitFlags,
   resolveLimits,
+  validateBoolean,
   validateInteger,
   validateOneOf,
   type LimitTable,
@@ -132,5 +133,23 @@ describe('a limit table, read by the library and the CLI alike', () => {
       '1g',
       '1500',
     ]);
+  });
+});
+
+describe('validateBoolean and nested option names', () => {
+  it('validateBoolean: Node code and wording', () => {
+    expect(validateBoolean(false, 'b')).toBe(false);
+    const err = thrown(() => validateBoolean('yes', 'opts.b'));
+    expect(err.code).toBe('ERR_INVALID_ARG_TYPE');
+    expect(err.message).toBe(
+      `The "opts.b" argument must be of type boolean. Received type string ('yes')`,
+    );
+  });
+
+  it('resolveLimits names a nested option by its path', () => {
+    const err = thrown(() =>
+      resolveLimits(LIMITS, { maxPayload: 0 }, { prefix: 'perMessageDeflate.' }),
+    );
+    expect(err.message).toContain('"perMessageDeflate.maxPayload"');
   });
 });

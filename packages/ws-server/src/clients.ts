@@ -62,6 +62,8 @@ export class ClientMonitor implements ConnectionMonitor {
     this.#logger.info({ ...this.#connections.get(ws), code, reason }, 'websocket closed');
     this.#awaitingPong.delete(ws);
     this.#connections.delete(ws);
+    // The server adopted the socket at the upgrade (no second `close` listener on it).
+    this.#connections.forget(ws.socket);
   }
 
   /** One heartbeat: terminate who did not answer the last ping, ping the others. */

@@ -121,15 +121,16 @@ export class Connection implements FrameSink, MessageSink, DeflateHost {
     (socket as OwnedSocket)[kConnection] = this;
     socket.on('data', Connection.#socketOnData);
     socket.on('end', Connection.#socketOnEnd);
-    // TODO(common): the server's ConnectionTracker listens to `close` on this socket too, so its
-    // `close` entry is a two-listener array (64 B per connection); a way for an owner that
-    // listens anyway to take the socket over (`tracker.adopt(socket)`, then `delete(socket)`
-    // at close, like `set(key, state, { dropOnClose: false })`) would save it.
     socket.on('close', Connection.#socketOnClose);
     socket.on('drain', Connection.#socketOnDrain);
     socket.on('error', Connection.#socketOnError);
     socket.pause();
     setImmediate(Connection.#startConnection, this, options.head);
+  }
+
+  /** The TCP (or TLS) socket this connection runs over. */
+  get socket(): Socket {
+    return this.#socket;
   }
 
   get readyState(): ReadyState {

@@ -280,6 +280,9 @@ export class WsServer extends EventEmitter implements NetlabServer<Server> {
       { ...who, path: url.pathname, protocol: accepted.protocol, extensions: deflate?.header },
       'websocket open',
     );
+    // The connection listens to the socket's `close` and the monitor hears of it: the tracker
+    // needs no `close` listener of its own on either (64 B each per idle connection).
+    this.connections.adopt(socket);
     this.connections.set(ws, who, { dropOnClose: false });
     endpoint(ws, url);
     this.emit('connection', ws, req);

@@ -80,6 +80,14 @@ export class WebSocket extends EventEmitter {
   }
 
   /** CONNECTING (0), OPEN (1), CLOSING (2) or CLOSED (3). */
+  /**
+   * The TCP (or TLS) socket under this WebSocket (`ws` calls it `_socket`): for its addresses
+   * and options; reading from or writing to it directly breaks the framing.
+   */
+  get socket(): Socket {
+    return this.#connection.socket;
+  }
+
   get readyState(): ReadyState {
     return this.#connection.readyState;
   }

@@ -2,7 +2,7 @@
  * The `perMessageDeflate` option of `createWsServer` and `connect`: `true` for the defaults, an
  * object to change them, `false`/absent for none (the default: see the README for why).
  */
-import { InvalidArgumentError, resolveLimits, type LimitOptions } from 'common';
+import { InvalidArgumentError, resolveLimits, validateBoolean, type LimitOptions } from 'common';
 import { DEFLATE_LIMITS } from '../limits.ts';
 import type { DeflateConfig } from '../protocol/permessage-deflate.ts';
 
@@ -43,16 +43,9 @@ export interface DeflateSettings extends DeflateConfig {
   readonly required: boolean;
 }
 
-// TODO(common): validateBoolean(value, name), Node's ERR_INVALID_ARG_TYPE, next to validateInteger.
+/** A boolean field of `perMessageDeflate`, or `fallback` when absent. */
 function booleanOption(value: unknown, name: string, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') {
-    throw new InvalidArgumentError(
-      'ERR_INVALID_ARG_TYPE',
-      `The "perMessageDeflate.${name}" property must be of type boolean. Received ${typeof value}`,
-    );
-  }
-  return value;
+  return value === undefined ? fallback : validateBoolean(value, `perMessageDeflate.${name}`);
 }
 
 /**
@@ -73,10 +66,8 @@ export function resolveDeflateOptions(
     );
   }
   const given = option === true ? {} : option;
-  // TODO(common): resolveLimits(table, options, { prefix: 'perMessageDeflate.' }) to name the
-  // field with its parent in the message.
   return {
-    ...resolveLimits(DEFLATE_LIMITS, given),
+    ...resolveLimits(DEFLATE_LIMITS, given, { prefix: 'perMessageDeflate.' }),
     serverNoContextTakeover: booleanOption(
       given.serverNoContextTakeover,
       'serverNoContextTakeover',
