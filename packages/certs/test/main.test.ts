@@ -42,6 +42,6 @@ describe('pnpm certs', () => {
     expect(await readdir(dir)).toEqual([]);
     const help = await execMain(MAIN, ['--help']);
     expect(help.code).toBe(0);
-    expect(help.stdout).toMatch(/^usage: pnpm certs/);
+    expect(help.stdout).toMatch(/^usage: certs \[--force\]/);
   });
 });
