@@ -112,3 +112,30 @@ export const DEFLATE_TRAILER: Readonly<Buffer> = Buffer.from([0x00, 0x00, 0xff, 
  * nodejs/node#8871 that made `ws` add `concurrencyLimit` (websockets/ws#1202).
  */
 export const ZLIB_CONCURRENCY = 3;
+
+/** Redis pub/sub channel of a `/chat` room: this prefix + the room name (`chat/redis-bus.ts`). */
+export const REDIS_CHAT_CHANNEL_PREFIX = 'netlab:chat:';
+
+/** Redis key of a `/chat` room's sequence counter: this prefix + the room name. */
+export const REDIS_CHAT_SEQ_PREFIX = 'netlab:chat-seq:';
+
+/**
+ * A room's counter in Redis expires after this many seconds without a message (one day), so
+ * room names chosen by clients cannot fill Redis; an idle room's `seq` then restarts at 1.
+ */
+export const REDIS_CHAT_SEQ_TTL_S = 86_400;
+
+/** First delay before reconnecting to Redis, in ms; doubles per failed attempt. */
+export const REDIS_RECONNECT_MIN_MS = 50;
+
+/** Longest delay between two attempts to reconnect to Redis, in ms. */
+export const REDIS_RECONNECT_MAX_MS = 2_000;
+
+/** How long `close()` lets Redis answer `QUIT`, in ms, before dropping the connection. */
+export const REDIS_QUIT_TIMEOUT_MS = 1_000;
+
+/**
+ * Bytes a message waiting for Redis costs besides its text (the entry, its promise and timer),
+ * counted against `chatMaxPending` so that many tiny messages are bounded too.
+ */
+export const CHAT_PENDING_OVERHEAD = 256;

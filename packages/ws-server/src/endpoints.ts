@@ -2,16 +2,20 @@
  * The server's WebSocket endpoints (issue 3): `/echo`, `/chat`, `/updates`, and `/inspect`, the
  * side channel that feeds the page's frame inspector.
  *
- * Who is in the chat room and who inspects which tap are **domain indexes**, kept per server
- * (one `Set` of members, one `Map` from tap ID to its inspectors), not a second registry of
+ * Who is in which chat room and who inspects which tap are **domain indexes**, kept per server
+ * (`ChatRooms` in `chat/rooms.ts`, a `Map` from tap ID to its inspectors), not a second registry of
  * connections: the connection tracker answers "which connections are open" (for `drain`, the
  * heartbeat, `clients`), these answer "who gets this message" in O(members), not O(open
  * connections). Finding the room by walking the tracker made every chat message and every
  * tapped frame cost a pass over every connection of the server (issue 14). Each index entry is
- * removed by the member's own `close`.
+ * removed by the member's own `close`. `/chat` takes `?room=NAME` (default `lobby`); its
+ * messages travel through the server's chat bus (`chat/bus.ts`), so a room can span processes.
  */
 import type { Logger } from 'common';
-import { Opcode, UPDATES_INTERVAL } from './constants.ts';
+import type { ChatBus } from './chat/bus.ts';
+import { DEFAULT_ROOM, isRoomName } from './chat/messages.ts';
+import { ChatRooms } from './chat/rooms.ts';
+import { CloseCode, Opcode, UPDATES_INTERVAL } from './constants.ts';
 import { ReadyState, type FrameInfo, type WebSocket } from './websocket.ts';
 
 /** Handles one accepted connection on a path. */
@@ -48,6 +52,8 @@ export interface EndpointsOptions {
   logger: Logger;
   /** `/chat` skips a member with more unflushed bytes than this (`LIMITS.chatMaxBuffered`). */
   chatMaxBuffered: number;
+  /** What carries `/chat` messages between processes (see `chat/bus.ts`). */
+  chatBus: ChatBus;
 }
 
 function describe(frame: FrameInfo): string {
@@ -77,27 +83,29 @@ function joinUntilClose(set: Set<WebSocket>, ws: WebSocket, onEmpty?: () => void
 /** The endpoints of one server (per server, never module-wide). */
 export function createEndpoints(options: EndpointsOptions): Map<string, Endpoint> {
   const { logger, chatMaxBuffered } = options;
-  /** The `/chat` room. */
-  const members = new Set<WebSocket>();
+  /** The `/chat` rooms: their members here, and the bus between them and other processes. */
+  const rooms = new ChatRooms({ bus: options.chatBus, logger, chatMaxBuffered });
   /** `/inspect?tap=ID` connections by tap ID. */
   const inspectors = new Map<string, Set<WebSocket>>();
-  let skipped = 0;
 
-  /** Sends `data` unless the peer is slow (over `chatMaxBuffered` unflushed): false when skipped. */
-  const sendUnlessSlow = (ws: WebSocket, data: Buffer | string, isBinary: boolean): boolean => {
-    if (ws.readyState !== ReadyState.OPEN || ws.bufferedAmount > chatMaxBuffered) return false;
-    ws.send(data, { binary: isBinary });
-    return true;
+  /** Sends `event` unless the inspector is slow (over `chatMaxBuffered` unflushed). */
+  const sendUnlessSlow = (ws: WebSocket, event: string): void => {
+    if (ws.readyState === ReadyState.OPEN && ws.bufferedAmount <= chatMaxBuffered) ws.send(event);
   };
 
   /** Sends `event` to every `/inspect` connection watching `tap`. */
   const report = (tap: string, event: string): void => {
     const watching = inspectors.get(tap);
     if (watching === undefined) return;
-    for (const ws of watching) sendUnlessSlow(ws, event, false);
+    for (const ws of watching) sendUnlessSlow(ws, event);
   };
 
   const chat: Endpoint = (ws, url) => {
+    const room = url.searchParams.get('room') ?? DEFAULT_ROOM;
+    if (!isRoomName(room)) {
+      ws.close(CloseCode.PolicyViolation, 'room must be 1-64 letters, digits, - and _');
+      return;
+    }
     const tap = url.searchParams.get('tap');
     if (tap !== null && TAP_ID.test(tap)) {
       ws.observeFrames((frame) => report(tap, describe(frame)));
@@ -109,23 +117,13 @@ export function createEndpoints(options: EndpointsOptions): Map<string, Endpoint
         report(tap, JSON.stringify({ type: 'close', code, reason })),
       );
     }
-    joinUntilClose(members, ws);
-    // Broadcast policy: a member whose unflushed bytes exceed chatMaxBuffered misses the
-    // message (skipped, counted in the log) so one slow reader cannot grow server memory.
-    ws.on('message', (data: Buffer | string, isBinary: boolean) => {
-      for (const member of members) {
-        if (!sendUnlessSlow(member, data, isBinary)) {
-          skipped += 1;
-          logger.debug({ skipped }, 'chat: skipped a slow or closing member');
-        }
-      }
-    });
+    rooms.join(ws, room);
   };
 
   const inspect: Endpoint = (ws, url) => {
     const tap = url.searchParams.get('tap');
     if (tap === null || !TAP_ID.test(tap)) {
-      ws.close(1008, 'inspect needs ?tap=ID (letters, digits, - and _)');
+      ws.close(CloseCode.PolicyViolation, 'inspect needs ?tap=ID (letters, digits, - and _)');
       return;
     }
     let watching = inspectors.get(tap);

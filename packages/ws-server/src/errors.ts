@@ -121,3 +121,21 @@ export type WsArgumentErrorCode =
  * §5.5.1), `ERR_WS_CONTROL_TOO_LONG` (a ping or pong payload over 125 bytes, §5.5).
  */
 export class WsArgumentError extends NetlabError<WsArgumentErrorCode> {}
+
+/** Codes of {@link ChatBusError}. */
+export type ChatBusErrorCode = 'ERR_CHAT_BUS_UNAVAILABLE' | 'ERR_CHAT_BUS_UNCONFIRMED';
+
+/**
+ * A `/chat` message the bus did not take (the sender gets it as a JSON error frame with this
+ * code, see `chat/messages.ts`). At most once: the bus never sends a message twice.
+ *
+ * - `ERR_CHAT_BUS_UNAVAILABLE`: **not published**. The bus was unreachable for
+ *   `chatPublishTimeout` ms (Redis down; the message waited and was dropped), more than
+ *   `chatMaxPending` bytes were already waiting, Redis refused the command (an error reply),
+ *   or the bus is closed. Sending it again cannot duplicate it.
+ * - `ERR_CHAT_BUS_UNCONFIRMED`: **handed to Redis, never confirmed**: the connection broke, or
+ *   no reply came within `chatPublishTimeout`, after the command was written. Redis may have
+ *   published it: look for it in the room (your own messages come back to you) before
+ *   sending it again.
+ */
+export class ChatBusError extends NetlabError<ChatBusErrorCode> {}

@@ -1,4 +1,37 @@
 export { createWsServer, WsServer, type WsServerOptions } from './server.ts';
+export { InProcessChatBus, type ChatBus, type ChatSink } from './chat/bus.ts';
+export {
+  ClusterChatBus,
+  processChannel,
+  relayChatBetweenWorkers,
+  type ChatChannel,
+  type ClusterChatBusOptions,
+  type RelayOptions,
+} from './chat/cluster-bus.ts';
+export {
+  ChatRelay,
+  CHAT_IPC,
+  isChatIpc,
+  type ChatRelayOptions,
+  type ChatToPrimary,
+  type ChatToWorker,
+} from './chat/relay.ts';
+export {
+  RedisChatBus,
+  isRedisUrl,
+  redactRedisUrl,
+  type RedisChatBusOptions,
+} from './chat/redis-bus.ts';
+export { ChatRooms, type ChatRoomsOptions } from './chat/rooms.ts';
+export {
+  DEFAULT_ROOM,
+  isRoomName,
+  chatFrame,
+  chatFrameFromJson,
+  joinedFrame,
+  errorFrame,
+  type ChatServerFrame,
+} from './chat/messages.ts';
 export {
   ClientMonitor,
   ClientSet,
@@ -28,12 +61,20 @@ export {
   HandshakeError,
   WsStateError,
   WsArgumentError,
+  ChatBusError,
+  type ChatBusErrorCode,
   type WsProtocolErrorCode,
   type HandshakeErrorCode,
   type WsStateErrorCode,
   type WsArgumentErrorCode,
 } from './errors.ts';
-export { LIMITS, CLIENT_LIMITS, CONNECTION_LIMITS, DEFLATE_LIMITS } from './limits.ts';
+export {
+  LIMITS,
+  CHAT_BUS_LIMITS,
+  CLIENT_LIMITS,
+  CONNECTION_LIMITS,
+  DEFLATE_LIMITS,
+} from './limits.ts';
 export { CloseCode, Opcode, GUID } from './constants.ts';
 export {
   FrameDecoder,

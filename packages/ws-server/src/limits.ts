@@ -71,6 +71,27 @@ export const LIMITS = {
   },
 } as const satisfies LimitTable;
 
+/**
+ * Limits of the chat buses that leave the process (`ClusterChatBus`, `RedisChatBus` options and
+ * the server's flags; the primary's `ChatRelay` reads `chatMaxPending` too).
+ */
+export const CHAT_BUS_LIMITS = {
+  chatPublishTimeout: {
+    default: 2_000,
+    min: 1,
+    max: MAX_TIMER_DELAY,
+    unit: 'ms',
+    help: '/chat: a message waits this long for Redis (reconnecting), then its sender gets an error frame',
+  },
+  chatMaxPending: {
+    default: 4 * 1024 * 1024,
+    min: 0,
+    max: 1024 ** 3,
+    unit: 'bytes',
+    help: '/chat: bytes handed to the bus and not yet confirmed; past it a message is refused at once',
+  },
+} as const satisfies LimitTable;
+
 /** Limits of one connection (`WebSocket` options): the server's rows, for both roles. */
 export const CONNECTION_LIMITS = pickLimits(LIMITS, [
   'maxPayload',

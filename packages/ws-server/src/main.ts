@@ -6,6 +6,8 @@ import { createInterface } from 'node:readline';
 import {
   CliError,
   createLogger,
+  isClusterPrimary,
+  isClusterWorker,
   limitFlags,
   limitsHelp,
   parseFlags,
@@ -13,10 +15,14 @@ import {
   readLimitFlags,
   runMain,
   serve,
+  type Logger,
 } from 'common';
+import type { ChatBus } from './chat/bus.ts';
+import { ClusterChatBus, relayChatBetweenWorkers } from './chat/cluster-bus.ts';
+import { isRedisUrl, RedisChatBus } from './chat/redis-bus.ts';
 import { connect } from './client.ts';
 import { CloseCode, DEFAULT_PORT } from './constants.ts';
-import { CLIENT_LIMITS, LIMITS } from './limits.ts';
+import { CHAT_BUS_LIMITS, CLIENT_LIMITS, LIMITS } from './limits.ts';
 import { createWsServer } from './server.ts';
 import { WebSocket } from './websocket.ts';
 
@@ -26,6 +32,10 @@ WebSocket (RFC 6455) server, book §7.4: GET / (page), ws /echo, /chat, /updates
 
 Options:
 ${limitsHelp(LIMITS)}
+${limitsHelp(CHAT_BUS_LIMITS)}
+  --redis URL              carry /chat between instances through Redis pub/sub, e.g.
+                           redis://127.0.0.1:6379 (env REDIS_URL; default: this process, or
+                           the cluster primary with --workers)
   --allowed-origin ORIGIN  accept browsers only from this origin (repeatable; default: any)
   --deflate                accept permessage-deflate (RFC 7692; default off)
   --deflate-context-takeover
@@ -51,6 +61,8 @@ async function serverMain(argv: string[]): Promise<void> {
     usage: SERVER_USAGE,
     options: {
       ...limitFlags(LIMITS),
+      ...limitFlags(CHAT_BUS_LIMITS),
+      redis: { type: 'string' },
       'allowed-origin': { type: 'string', multiple: true },
       deflate: { type: 'boolean' },
       'deflate-context-takeover': { type: 'boolean' },
@@ -61,16 +73,46 @@ async function serverMain(argv: string[]): Promise<void> {
   const takeover = args.values['deflate-context-takeover'] === true;
   if (takeover && args.values.deflate !== true)
     throw new CliError('ERR_INVALID_ARG_VALUE', '--deflate-context-takeover needs --deflate');
+  const redis = args.values.redis ?? (process.env.REDIS_URL || undefined);
+  if (redis !== undefined && !isRedisUrl(redis))
+    throw new CliError(
+      'ERR_INVALID_ARG_VALUE',
+      `${args.values.redis === undefined ? 'REDIS_URL' : '--redis'} must be a redis:// or rediss:// URL (got '${redis}')`,
+    );
+  const busLimits = readLimitFlags(CHAT_BUS_LIMITS, args.values);
   const logger = createLogger({ name: 'ws-server', level: args.server.logLevel });
+  const chatBus = chooseChatBus(redis, isClusterPrimary(args.server.workers), busLimits, logger);
   const app = createWsServer({
     logger,
     ...limits,
+    ...(chatBus === undefined ? {} : { chatBus }),
     ...(origins === undefined ? {} : { allowedOrigins: origins }),
     perMessageDeflate:
       args.values.deflate === true &&
       (takeover ? { serverNoContextTakeover: false, clientNoContextTakeover: false } : true),
   });
   await serve(app, { name: 'ws-server', logger, ...args.server });
+}
+
+/**
+ * The `/chat` bus of this process: Redis when asked for (in every worker, none in a cluster
+ * primary, which serves nothing); without Redis, in a cluster primary the relay between its
+ * workers (installed here: the primary runs this file up to `serve()`), in a worker the IPC
+ * bus to it, and otherwise `undefined` (the server's default, in-process).
+ */
+function chooseChatBus(
+  redis: string | undefined,
+  primary: boolean,
+  limits: { chatPublishTimeout?: number | undefined; chatMaxPending?: number | undefined },
+  logger: Logger,
+): ChatBus | undefined {
+  if (redis !== undefined)
+    return primary ? undefined : new RedisChatBus({ url: redis, logger, ...limits });
+  if (primary) {
+    relayChatBetweenWorkers({ logger, ...limits });
+    return undefined;
+  }
+  return isClusterWorker() ? new ClusterChatBus(limits) : undefined;
 }
 
 async function clientMain(argv: string[]): Promise<void> {

@@ -23,6 +23,7 @@ import {
   type Logger,
   type NetlabServer,
 } from 'common';
+import { InProcessChatBus, type ChatBus } from './chat/bus.ts';
 import {
   ClientMonitor,
   ClientSet,
@@ -84,6 +85,13 @@ export interface WsServerOptions extends LimitOptions<typeof LIMITS> {
    * per connection (see the README).
    */
   perMessageDeflate?: boolean | PerMessageDeflateOptions;
+  /**
+   * What carries `/chat` messages to the members of a room in other processes: a
+   * `ClusterChatBus` in `--workers` workers, a `RedisChatBus` across machines (see
+   * `chat/bus.ts`). Default: a new `InProcessChatBus` (this process only). A bus serves one
+   * server, which closes it at the end of {@link WsServer.drain}.
+   */
+  chatBus?: ChatBus;
 }
 
 /** The reason sent with close 1001 by {@link WsServer.drain}. */
@@ -120,12 +128,14 @@ export class WsServer extends EventEmitter implements NetlabServer<Server> {
   /** What an upgrade request must satisfy: subprotocols offered, allowed origins. */
   readonly #accept: AcceptOptions;
   readonly #endpoints: Map<string, Endpoint>;
+  readonly #chatBus: ChatBus;
   #heartbeat: NodeJS.Timeout | undefined;
   #closing = false;
 
   /**
    * @throws {InvalidArgumentError} (common) `ERR_INVALID_ARG_TYPE` / `ERR_OUT_OF_RANGE` for a
-   *   limit outside `LIMITS`, `ERR_INVALID_ARG_VALUE` for a subprotocol that is not a token.
+   *   limit outside `LIMITS`, `ERR_INVALID_ARG_VALUE` for a subprotocol that is not a token or
+   *   a `chatBus` that already serves another server.
    */
   constructor(options: WsServerOptions = {}) {
     super();
@@ -151,7 +161,12 @@ export class WsServer extends EventEmitter implements NetlabServer<Server> {
       this.emit('clientError', err, ws),
     );
     this.#settings = connectionSettings('server', limits, this.#monitor);
-    this.#endpoints = createEndpoints({ logger, chatMaxBuffered: limits.chatMaxBuffered });
+    this.#chatBus = options.chatBus ?? new InProcessChatBus();
+    this.#endpoints = createEndpoints({
+      logger,
+      chatMaxBuffered: limits.chatMaxBuffered,
+      chatBus: this.#chatBus,
+    });
     const handshakeTimeout = limits.handshakeTimeout;
     this.server = createServer({
       headersTimeout: handshakeTimeout,
@@ -176,12 +191,13 @@ export class WsServer extends EventEmitter implements NetlabServer<Server> {
    * "server shutting down" to every WebSocket ({@link closeAll}), close the page's keep-alive
    * sockets as they turn idle, and resolve once every socket and every WebSocket has closed
    * (a WebSocket is destroyed `closeTimeout` after its close frame at the latest), or when
-   * `signal` aborts (the caller then destroys the rest).
+   * `signal` aborts (the caller then destroys the rest); then closes the chat bus.
    */
   async drain(signal: AbortSignal): Promise<void> {
     this.closeAll(CloseCode.GoingAway, SHUTDOWN_REASON);
     await closeIdleHttpConnections(this.server, this.connections, signal);
     await this.connections.whenEmpty(signal);
+    await this.#chatBus.close();
   }
 
   /**

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { startServer, Teardown } from 'common/harness';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { chatFrame } from '../src/chat/messages.ts';
 import { createWsServer, type WsServerOptions } from '../src/server.ts';
 
 const CHROMIUM = '/usr/lib/chromium/chromium';
@@ -57,10 +58,12 @@ describe('browser page', () => {
     expect(await page.locator('#status').textContent()).toBe('open, subprotocol chat');
     await page.fill('#text', 'hello from chromium');
     await page.click('#send');
-    await page.locator('#messages div', { hasText: '< hello from chromium' }).waitFor();
-    // Inspector: the page's frame as the server decoded it (masked) and the echo it sent (unmasked).
+    await page.locator('#messages div', { hasText: '#1 < hello from chromium' }).waitFor();
+    expect(await page.locator('#messages div').first().textContent()).toBe('joined room lobby');
+    // Inspector: the page's frame as the server decoded it (masked) and the room's message the
+    // server sent back (unmasked): the text in a numbered JSON envelope.
     const inFrame = page.locator('#frames tr.in', { hasText: 'hello from chrom' }); // the first 16 bytes
-    const outFrame = page.locator('#frames tr.out', { hasText: 'hello from chrom' });
+    const outFrame = page.locator('#frames tr.out', { hasText: '{"type":"chat","' });
     await inFrame.first().waitFor();
     await outFrame.first().waitFor();
     // dir, FIN, RSV1, opcode, MASK, payload length, inflated
@@ -71,7 +74,7 @@ describe('browser page', () => {
       '0',
       '0x1 Text',
       '0',
-      '19',
+      String(chatFrame('lobby', 1, 'hello from chromium').length),
       '',
     ]);
     await page.click('#close');
@@ -93,12 +96,14 @@ describe('browser page', () => {
       await page.click('#send');
       await page.locator('#messages div', { hasText: '< {"greeting"' }).waitFor();
       const inFrame = page.locator('#frames tr.in', { hasText: '{"greeting":"hel' }); // inflated head
-      const outFrame = page.locator('#frames tr.out', { hasText: '{"greeting":"hel' });
+      // The room's message, in its JSON envelope (inflated head).
+      const chatOut = page.locator('#frames tr.out', { hasText: '{"type":"chat","' });
+      const outFrame = chatOut.first();
       await inFrame.first().waitFor();
-      await outFrame.first().waitFor();
-      for (const [row, dir, mask] of [
-        [inFrame, 'in', '1'],
-        [outFrame, 'out', '0'],
+      await outFrame.waitFor();
+      for (const [row, dir, mask, size] of [
+        [inFrame, 'in', '1', text.length],
+        [outFrame, 'out', '0', chatFrame('lobby', 1, text).length],
       ] as const) {
         const [d, fin, rsv1, opcode, masked, length, inflated] = await cells(row);
         expect([d, fin, rsv1, opcode, masked, inflated]).toEqual([
@@ -107,22 +112,23 @@ describe('browser page', () => {
           '1',
           '0x1 Text',
           mask,
-          String(text.length),
+          String(size),
         ]);
         expect(Number(length)).toBeLessThan(200); // 2,048 bytes of "abab…" deflate to a few dozen
       }
-      // A short message stays under the 1 KiB threshold: uncompressed, RSV1 0.
+      // A short message stays under the 1 KiB threshold: uncompressed, RSV1 0 (the `joined`
+      // frame before them was short too).
       await page.fill('#text', 'short');
       await page.click('#send');
-      const shortOut = page.locator('#frames tr.out', { hasText: '73686f7274' });
-      await shortOut.first().waitFor();
+      const shortOut = chatOut.nth(1);
+      await shortOut.waitFor();
       expect((await cells(shortOut)).slice(0, 7)).toEqual([
         'out',
         '1',
         '0',
         '0x1 Text',
         '0',
-        '5',
+        String(chatFrame('lobby', 2, 'short').length),
         '',
       ]);
     },

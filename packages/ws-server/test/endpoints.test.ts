@@ -2,6 +2,7 @@
 import { EventEmitter } from 'node:events';
 import { silentLogger } from 'common';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { InProcessChatBus } from '../src/chat/bus.ts';
 import { createEndpoints, type Endpoint } from '../src/endpoints.ts';
 import { LIMITS } from '../src/limits.ts';
 import { Opcode, UPDATES_INTERVAL } from '../src/constants.ts';
@@ -23,6 +24,7 @@ class FakeWs extends EventEmitter {
   observeFrames(observer: ((frame: FrameInfo) => void) | undefined): void {
     this.observer = observer;
   }
+  close(_code?: number, _reason?: string): void {}
   pause(): void {}
   resume(): void {}
 }
@@ -32,7 +34,11 @@ const asWs = (f: FakeWs): WebSocket => f as unknown as WebSocket;
 /** The endpoint at `path` of one server's endpoints, and a way to connect stand-ins to it. */
 function endpoint(
   path: string,
-  endpoints = createEndpoints({ logger: silentLogger(), chatMaxBuffered: CHAT_MAX_BUFFERED }),
+  endpoints = createEndpoints({
+    logger: silentLogger(),
+    chatMaxBuffered: CHAT_MAX_BUFFERED,
+    chatBus: new InProcessChatBus(),
+  }),
 ): { connect(ws: FakeWs, url?: string): void } {
   const handler: Endpoint = endpoints.get(path)!;
   return {
@@ -65,16 +71,70 @@ describe('/updates', () => {
 });
 
 describe('/chat', () => {
-  it('broadcasts to every member but skips one with more than 1 MiB unflushed', () => {
+  /** The chat messages `ws` received, as `seq text`. */
+  const chats = (ws: FakeWs): string[] =>
+    ws.sent
+      .map((m) => JSON.parse(String(m)) as { type: string; seq: number; text: string })
+      .filter((m) => m.type === 'chat')
+      .map((m) => `${m.seq} ${m.text}`);
+
+  it('broadcasts to every member, numbered per room, but skips one with more than 1 MiB unflushed', async () => {
     const chat = endpoint('/chat');
     const [a, b, slow] = [new FakeWs(), new FakeWs(), new FakeWs()];
     for (const ws of [a, b, slow]) chat.connect(ws);
     slow.bufferedAmount = CHAT_MAX_BUFFERED + 1;
     a.emit('message', 'hello', false);
-    expect([a.sent, b.sent, slow.sent]).toEqual([['hello'], ['hello'], []]);
+    expect([chats(a), chats(b), chats(slow)]).toEqual([['1 hello'], ['1 hello'], []]);
     slow.bufferedAmount = 0;
     b.emit('message', 'again', false);
-    expect(slow.sent).toEqual(['again']);
+    expect(chats(slow)).toEqual(['2 again']); // the gap (no 1) shows what it missed
+    await Promise.resolve(); // the bus confirmed the joins: each got its joined frame first
+    expect(JSON.parse(String(a.sent.at(-1)))).toEqual({ type: 'joined', room: 'lobby' });
+  });
+
+  it('sends the same bytes to every member: one JSON frame per message, not one per member', () => {
+    const chat = endpoint('/chat');
+    const [a, b] = [new FakeWs(), new FakeWs()];
+    chat.connect(a);
+    chat.connect(b);
+    a.emit('message', 'héllo "world"', false);
+    expect(a.sent[0]).toBe(b.sent[0]);
+    expect(String(a.sent[0])).toBe(
+      '{"type":"chat","room":"lobby","seq":1,"text":"héllo \\"world\\""}',
+    );
+  });
+
+  it('keeps rooms apart (?room=), and a room forgets its counter when its last member leaves', () => {
+    const chat = endpoint('/chat');
+    const [red, blue] = [new FakeWs(), new FakeWs()];
+    chat.connect(red, 'ws://x/chat?room=red');
+    chat.connect(blue, 'ws://x/chat?room=blue');
+    red.emit('message', 'r1', false);
+    blue.emit('message', 'b1', false);
+    expect([chats(red), chats(blue)]).toEqual([['1 r1'], ['1 b1']]);
+    red.emit('close', 1000, '');
+    const again = new FakeWs();
+    chat.connect(again, 'ws://x/chat?room=red');
+    again.emit('message', 'r again', false);
+    expect(chats(again)).toEqual(['1 r again']);
+  });
+
+  it('closes 1008 for a bad room name, 1003 for a binary message', () => {
+    const chat = endpoint('/chat');
+    const [bad, binary] = [new FakeWs(), new FakeWs()];
+    const closes: [string, number, string][] = [];
+    for (const [name, ws] of [
+      ['bad', bad],
+      ['binary', binary],
+    ] as const)
+      ws.close = (code: number, reason: string) => closes.push([name, code, reason]);
+    chat.connect(bad, 'ws://x/chat?room=no%20spaces');
+    chat.connect(binary);
+    binary.emit('message', Buffer.from('hi'), true);
+    expect(closes).toEqual([
+      ['bad', 1008, 'room must be 1-64 letters, digits, - and _'],
+      ['binary', 1003, '/chat takes text messages'],
+    ]);
   });
 
   it('forgets members that closed', () => {
@@ -84,7 +144,7 @@ describe('/chat', () => {
     chat.connect(b);
     b.emit('close', 1000, '');
     a.emit('message', 'anyone?', false);
-    expect(b.sent).toEqual([]);
+    expect(chats(b)).toEqual([]);
   });
 });
 
@@ -105,6 +165,7 @@ describe('/inspect', () => {
     const endpoints = createEndpoints({
       logger: silentLogger(),
       chatMaxBuffered: CHAT_MAX_BUFFERED,
+      chatBus: new InProcessChatBus(),
     });
     const [mine, other, later] = [new FakeWs(), new FakeWs(), new FakeWs()];
     endpoint('/inspect', endpoints).connect(mine, 'ws://x/inspect?tap=a');
@@ -137,6 +198,8 @@ describe('/chat rooms', () => {
     endpoint('/chat').connect(a);
     endpoint('/chat').connect(b);
     a.emit('message', 'only mine', false);
-    expect([a.sent, b.sent]).toEqual([['only mine'], []]);
+    const texts = (ws: FakeWs) =>
+      ws.sent.map((m) => (JSON.parse(String(m)) as { text?: string }).text);
+    expect([texts(a), texts(b)]).toEqual([['only mine'], []]);
   });
 });

@@ -83,16 +83,32 @@ describe('client CLI (small wscat)', () => {
     expect(stderr).toMatch(/closed 1000/);
   });
 
-  it('--binary sends binary frames (printed as hex) and --protocol negotiates chat', async () => {
+  it('--binary sends binary frames (printed as hex)', async () => {
     const proc = await server();
-    const { code, stdout, stderr } = await execMain(
+    const { code, stdout } = await execMain(
       MAIN,
-      ['client', `ws://${proc.address}/chat`, '--binary', '--protocol', 'chat'],
-      { input: 'hi\n' },
+      ['client', `ws://${proc.address}/echo`, '--binary'],
+      {
+        input: 'hi\n',
+      },
     );
     expect(code).toBe(0);
     expect(stdout).toBe('<binary 2 bytes: 6869>');
+  });
+
+  it('--protocol negotiates chat; /chat answers with numbered JSON frames', async () => {
+    const proc = await server();
+    const { code, stdout, stderr } = await execMain(
+      MAIN,
+      ['client', `ws://${proc.address}/chat?room=cli`, '--protocol', 'chat'],
+      { input: 'hi\n' },
+    );
+    expect(code).toBe(0);
     expect(stderr).toMatch(/subprotocol chat/);
+    expect(stdout.split('\n')).toEqual([
+      '{"type":"joined","room":"cli"}',
+      '{"type":"chat","room":"cli","seq":1,"text":"hi"}',
+    ]);
   });
 
   it('--deflate on both sides negotiates permessage-deflate (and says so)', async () => {

@@ -6,6 +6,8 @@ import WsLib from 'ws';
 import { Opcode } from '../src/constants.ts';
 import { createWsServer, type WsServerOptions } from '../src/server.ts';
 import type { WebSocket } from '../src/websocket.ts';
+import { chatFrame } from '../src/chat/messages.ts';
+import { ChatClient } from './chat-client.ts';
 import { closeCodeOf, openRaw, upgradeRequest } from './helpers.ts';
 
 const teardown = new Teardown();
@@ -109,16 +111,23 @@ describe('HTTP side', () => {
 });
 
 describe('endpoints', () => {
-  it('/chat broadcasts every message to every member with subprotocol chat', async () => {
+  it('/chat broadcasts every message to every member with subprotocol chat, as numbered JSON', async () => {
     const { srv } = await start();
-    const a = await wsClient(srv.url('ws', '/chat'), ['chat']);
-    const b = await wsClient(srv.url('ws', '/chat'), ['chat']);
-    expect(a.protocol).toBe('chat');
-    const gotA = waitForEvent<[Buffer]>(a, 'message');
-    const gotB = waitForEvent<[Buffer]>(b, 'message');
+    const a = await ChatClient.join(srv.url('ws', '/chat'), teardown);
+    const b = await ChatClient.join(srv.url('ws', '/chat'), teardown);
+    expect(a.ws.protocol).toBe('chat');
+    expect(a.frames[0]).toEqual({ type: 'joined', room: 'lobby' });
     a.send('hi all');
-    expect(String((await gotA)[0])).toBe('hi all');
-    expect(String((await gotB)[0])).toBe('hi all');
+    b.send('and back');
+    for (const client of [a, b]) {
+      expect(await client.message('hi all')).toEqual({
+        type: 'chat',
+        room: 'lobby',
+        seq: 1,
+        text: 'hi all',
+      });
+      expect(await client.message('and back')).toMatchObject({ seq: 2 });
+    }
   });
 
   it('/updates pushes JSON ticks with an increasing counter and the server time', async () => {
@@ -147,9 +156,9 @@ describe('endpoints', () => {
       head?: string;
     }[] = [];
     inspector.on('message', (data: Buffer) => events.push(JSON.parse(data.toString())));
-    const chat = await wsClient(srv.url('ws', '/chat?tap=t1'), ['chat']);
+    const chat = await ChatClient.join(srv.url('ws', '/chat?tap=t1'), teardown);
     chat.send('hello');
-    await waitForEvent(chat, 'message');
+    await chat.message('hello');
     await new Promise<void>((resolve) => {
       const check = (): void =>
         events.filter((e) => e.type === 'frame').length >= 2
@@ -174,7 +183,8 @@ describe('endpoints', () => {
         direction: 'out',
         opcode: 1,
         masked: false,
-        payloadLength: 5,
+        payloadLength: chatFrame('lobby', 1, 'hello').length,
+        head: Buffer.from(chatFrame('lobby', 1, 'hello').slice(0, 16)).toString('hex'),
       }),
     );
   });
