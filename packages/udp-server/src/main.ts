@@ -1,14 +1,17 @@
 /**
  * The udp-server CLI, the only place that reads argv/env and binds:
- * - `main.ts [flags]`: the server (`pnpm start`); SIGUSR2 logs its counters;
+ * - `main.ts [flags]`: the server (`pnpm start`); SIGUSR2 logs its counters (with `--workers N`,
+ *   the primary passes it to every worker, which logs its own);
  * - `main.ts client [flags] [message]`: the client (`pnpm --filter udp-server client -- …`).
  */
+import cluster from 'node:cluster';
 import { isIPv4, isIPv6 } from 'node:net';
 import {
   choiceFlag,
   CliError,
   createLogger,
   intFlag,
+  isClusterPrimary,
   limitFlags,
   limitsHelp,
   parseFlags,
@@ -35,7 +38,8 @@ The §7.2 UDP server: one dgram socket for every peer.
                            serving IPv4 peers too where the OS allows (see --ipv6-only)
   --ipv6-only              udp6: IPv6 peers only
 ${limitsHelp(LIMITS)}
-Signals: SIGUSR2 logs the counters; SIGINT/SIGTERM shut down gracefully.`;
+Signals: SIGUSR2 logs the counters (--workers: each worker's); SIGINT/SIGTERM shut down
+gracefully. --rate needs one process (its buckets are per process).`;
 
 const CLIENT_USAGE = `usage: udp-server client [--host H] [--port N] [--timeout MS] [--retries N] MESSAGE
        udp-server client [--host H] [--port N] --count N [--size SIZE] [--window N] [--json]
@@ -69,6 +73,13 @@ async function serverMain(argv: readonly string[]): Promise<void> {
   const limits = readLimitFlags(LIMITS, v);
   if (limits.burst !== undefined && limits.rate === undefined)
     throw new CliError('ERR_INVALID_ARG_VALUE', '--burst needs --rate');
+  // The buckets are per process, and the kernel hands a source's datagrams to whichever worker
+  // reads first: N workers would let a source through up to N times the rate.
+  if (limits.rate !== undefined && args.server.workers > 1)
+    throw new CliError(
+      'ERR_INVALID_ARG_VALUE',
+      '--rate needs one process (its buckets are per process: --workers N would allow N times the rate)',
+    );
   if (v['ipv6-only'] === true && type !== 'udp6')
     throw new CliError('ERR_INVALID_ARG_VALUE', '--ipv6-only needs --type udp6');
   const hostGiven = v.host !== undefined || process.env.HOST !== undefined;
@@ -85,7 +96,14 @@ async function serverMain(argv: readonly string[]): Promise<void> {
     ipv6Only: v['ipv6-only'] === true,
     logger,
   });
-  process.on('SIGUSR2', () => app.logCounters('SIGUSR2'));
+  if (isClusterPrimary(args.server.workers)) {
+    // The primary serves nothing: the counters are the workers'. Each logs its own.
+    process.on('SIGUSR2', () => {
+      for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGUSR2');
+    });
+  } else {
+    process.on('SIGUSR2', () => app.logCounters('SIGUSR2'));
+  }
   await serve(app, { name: NAME, logger, ...args.server, host });
 }
 
