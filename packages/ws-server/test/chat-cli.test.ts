@@ -4,10 +4,9 @@
  */
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { execMain, startMain, Teardown, type ListeningMain } from 'common/harness';
+import { execMain, RedisServer, startMain, Teardown, type ListeningMain } from 'common/harness';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ChatClient } from './chat-client.ts';
-import { RedisServer } from './redis-server.ts';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const teardown = new Teardown();

@@ -5,14 +5,13 @@
  */
 import { Writable } from 'node:stream';
 import { createLogger, type Logger } from 'common';
-import { startServer, Teardown, waitForEvent } from 'common/harness';
+import { RedisServer, startServer, Teardown, waitForEvent } from 'common/harness';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { chatFrame } from '../src/chat/messages.ts';
 import { RedisChatBus } from '../src/chat/redis-bus.ts';
 import { createWsServer } from '../src/server.ts';
 import { ChatClient } from './chat-client.ts';
-import { RedisServer } from './redis-server.ts';
 
 const teardown = new Teardown();
 afterEach(() => teardown.run());

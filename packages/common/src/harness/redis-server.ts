@@ -1,15 +1,14 @@
 /**
  * A real `redis-server` on loopback for tests: started on a free port without persistence
  * (`--save '' --appendonly no`), stopped by PID, restartable on the same port. A test that
- * needs it fails with an install hint when the binary is missing.
- *
- * TODO(common): memory-demo's tests have the same helper (test/redis-server.ts); it belongs in
- * common/harness as `RedisServer` (with `requireRedisServer`).
+ * needs it fails with an install hint when the binary is missing. Used by ws-server's chat bus
+ * tests and bench and by memory-demo's `--cache redis` tests.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
-import { LineCollector, withTimeout } from 'common/harness';
+import { LineCollector } from './line-collector.ts';
+import { withTimeout } from './wait.ts';
 
 /** Fails (throws) with how to install redis-server when it is not on PATH. */
 export function requireRedisServer(): void {
@@ -33,18 +32,30 @@ export async function freePort(): Promise<number> {
 /** One redis-server process (see the module's TSDoc). */
 export class RedisServer {
   readonly port: number;
+  readonly #prefix: readonly string[];
   #child: ChildProcess | undefined;
 
-  private constructor(port: number) {
+  private constructor(port: number, prefix: readonly string[]) {
     this.port = port;
+    this.#prefix = prefix;
   }
 
-  /** Starts redis-server on a free port (or `port`) and waits until it accepts connections. */
-  static async start(port?: number): Promise<RedisServer> {
+  /**
+   * Starts redis-server on a free port (or `port`) and waits until it accepts connections;
+   * `prefix` goes in front of the command (the bench pins it with `taskset -c 0`).
+   */
+  static async start(
+    opts: { port?: number; prefix?: readonly string[] } = {},
+  ): Promise<RedisServer> {
     requireRedisServer();
-    const server = new RedisServer(port ?? (await freePort()));
+    const server = new RedisServer(opts.port ?? (await freePort()), opts.prefix ?? []);
     await server.#spawn();
     return server;
+  }
+
+  /** Its PID while it runs (for CPU time). */
+  get pid(): number | undefined {
+    return this.#child?.pid;
   }
 
   /** `redis://127.0.0.1:PORT`. */
@@ -74,22 +85,21 @@ export class RedisServer {
   }
 
   async #spawn(): Promise<void> {
-    const child = spawn(
+    const argv = [
+      ...this.#prefix,
       'redis-server',
-      [
-        '--bind',
-        '127.0.0.1',
-        '--port',
-        String(this.port),
-        '--save',
-        '',
-        '--appendonly',
-        'no',
-        '--protected-mode',
-        'no',
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+      '--bind',
+      '127.0.0.1',
+      '--port',
+      String(this.port),
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--protected-mode',
+      'no',
+    ];
+    const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
     const out = new LineCollector(child.stdout!);
     const exited = once(child, 'exit').then(([code]) => {
       throw new Error(`redis-server exited (${String(code)}) before it was ready:\n${out.text}`);
