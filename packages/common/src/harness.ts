@@ -13,6 +13,7 @@
  * | [`raw-client`](harness/raw-client.ts)           | `RawClient`: raw TCP/Unix client collecting bytes      |
  * | [`udp-peer`](harness/udp-peer.ts)               | `UdpPeer`: a bound UDP socket, await datagrams         |
  * | [`redis-server`](harness/redis-server.ts)       | `RedisServer`: a real redis-server on a free port      |
+ * | [`cluster`](harness/cluster.ts)                 | `workerPids`, `logLines`, `killCluster`: `--workers`   |
  * | [`chunking`](chunking.ts)                       | cut a byte stream at every boundary, at random …       |
  */
 export { Teardown } from './harness/teardown.ts';
@@ -29,6 +30,13 @@ export {
 export { LineCollector, type LineMatch } from './harness/line-collector.ts';
 export { RawClient } from './harness/raw-client.ts';
 export { UdpPeer, type Datagram } from './harness/udp-peer.ts';
+export {
+  isProcessAlive,
+  killCluster,
+  logLines,
+  workerPids,
+  type LogLine,
+} from './harness/cluster.ts';
 export { freePort, RedisServer, requireRedisServer } from './harness/redis-server.ts';
 export { formatAddress } from './address.ts';
 export { byteByByte, chunkAt, everySplit, randomChunks, seeded, splitAt } from './chunking.ts';

@@ -2,7 +2,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:net';
 import { listen, boundPort } from '../src/index.ts';
-import { execMain, RawClient, startMain, Teardown, type ListeningMain } from '../src/harness.ts';
+import {
+  execMain,
+  isProcessAlive,
+  killCluster,
+  logLines,
+  RawClient,
+  startMain,
+  Teardown,
+  type ListeningMain,
+} from '../src/harness.ts';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/echo-main.ts', import.meta.url));
 const teardown = new Teardown();
@@ -10,26 +19,14 @@ afterEach(() => teardown.run());
 
 /** The workers a primary reported starting, as `{ worker, pid }`. */
 function workers(main: ListeningMain): { worker: number; pid: number }[] {
-  return main.stdout.lines
-    .filter((l) => l.includes('"msg":"worker started"'))
-    .map((l) => JSON.parse(l) as { worker: number; pid: number });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+  return logLines<{ msg: string; pid: number; worker: number }>(main).filter(
+    (l) => l.msg === 'worker started',
+  );
 }
 
 async function startCluster(args: string[]): Promise<ListeningMain> {
   const main = await startMain(FIXTURE, ['--workers', '2', ...args], { timeoutMs: 30_000 });
-  teardown.add(main, async (m) => {
-    for (const { pid } of workers(m)) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
-    await m.stop('SIGKILL').catch(() => undefined);
-  });
+  teardown.add(main, killCluster);
   return main;
 }
 
@@ -72,7 +69,7 @@ describe('--workers (node:cluster)', () => {
     client.end(); // the worker ends its side 300 ms after our FIN: a graceful drain waits for it
     expect(await stopped).toBe(0);
     expect((await client.waitForEnd()).toString()).toBe('before\n');
-    expect(pids.filter(isAlive)).toEqual([]);
+    expect(pids.filter(isProcessAlive)).toEqual([]);
     expect(main.stdout.text).toContain('"msg":"closed"');
   });
 

@@ -6,7 +6,15 @@
 import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startMain, Teardown, type ListeningMain } from 'common/harness';
+import {
+  isProcessAlive,
+  killCluster,
+  logLines,
+  startMain,
+  Teardown,
+  workerPids,
+  type LogLine,
+} from 'common/harness';
 import { h1, loadPki, type Pki } from './helpers.ts';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
@@ -18,22 +26,8 @@ beforeAll(async () => {
   pki = await loadPki();
 });
 
-interface LogLine {
-  msg: string;
-  pid: number;
+interface HttpsLine extends LogLine {
   address?: string;
-}
-
-const logLines = (main: ListeningMain): LogLine[] =>
-  main.stdout.lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as LogLine);
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe('https-server --workers 2', () => {
@@ -41,16 +35,10 @@ describe('https-server --workers 2', () => {
     const main = await startMain(MAIN, ['--workers', '2', '--redirect-http', '0'], {
       timeoutMs: 30_000,
     });
-    const workers = (): number[] =>
-      logLines(main)
-        .filter((l) => l.msg === 'worker started')
-        .map((l) => l.pid);
-    teardown.add(main, async (m) => {
-      for (const pid of workers().filter(isAlive)) process.kill(pid, 'SIGKILL');
-      await m.stop('SIGKILL').catch(() => undefined);
-    });
-    const redirects = (): LogLine[] =>
-      logLines(main).filter((l) => l.msg === 'redirecting plain HTTP to https (308)');
+    const workers = (): number[] => workerPids(main);
+    teardown.add(main, killCluster);
+    const redirects = (): HttpsLine[] =>
+      logLines<HttpsLine>(main).filter((l) => l.msg === 'redirecting plain HTTP to https (308)');
     await main.stdout.waitFor(() => redirects().length === 2, 30_000);
     expect(
       redirects()
@@ -75,6 +63,6 @@ describe('https-server --workers 2', () => {
     const pids = workers();
     expect(pids).toHaveLength(2);
     expect(await main.stop('SIGTERM', 20_000)).toBe(0);
-    expect(pids.filter(isAlive)).toEqual([]);
+    expect(pids.filter(isProcessAlive)).toEqual([]);
   });
 });

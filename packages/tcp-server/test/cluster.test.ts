@@ -5,35 +5,24 @@
  */
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RawClient, startMain, Teardown, type ListeningMain } from 'common/harness';
+import {
+  isProcessAlive,
+  killCluster,
+  RawClient,
+  startMain,
+  Teardown,
+  workerPids,
+} from 'common/harness';
 import { ECHO_GREETING } from '../src/constants.ts';
 
 const MAIN = join(import.meta.dirname, '..', 'src', 'main.ts');
 const teardown = new Teardown();
 afterEach(() => teardown.run());
 
-/** The pids of the workers the primary started (its `worker started` lines). */
-const workerPids = (main: ListeningMain): number[] =>
-  main.stdout.lines
-    .filter((l) => l.includes('"msg":"worker started"'))
-    .map((l) => (JSON.parse(l) as { pid: number }).pid);
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 describe('tcp-server --workers 2', () => {
   it('serves from two processes; SIGTERM drains both and exits 0', async () => {
     const main = await startMain(MAIN, ['--workers', '2']);
-    teardown.add(main, async (m) => {
-      for (const pid of workerPids(m).filter(isAlive)) process.kill(pid, 'SIGKILL');
-      await m.stop('SIGKILL').catch(() => undefined);
-    });
+    teardown.add(main, killCluster);
     await main.stdout.waitFor(
       () => main.stdout.lines.filter((l) => l.includes('"msg":"worker listening"')).length === 2,
     );
@@ -61,7 +50,7 @@ describe('tcp-server --workers 2', () => {
     const stopped = main.stop('SIGTERM', 20_000);
     for (const c of clients) c.end(); // the echo ends its side after ours: a graceful drain
     expect(await stopped).toBe(0);
-    expect(pids.filter(isAlive)).toEqual([]);
+    expect(pids.filter(isProcessAlive)).toEqual([]);
     expect(main.stdout.text).toContain('"msg":"closed"');
   });
 });

@@ -6,43 +6,32 @@
  */
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { execMain, startMain, Teardown, type ListeningMain } from 'common/harness';
+import {
+  execMain,
+  isProcessAlive,
+  killCluster,
+  logLines,
+  startMain,
+  Teardown,
+  workerPids,
+  type LogLine,
+} from 'common/harness';
 import { UdpPeer } from './peer.ts';
 
 const MAIN = join(import.meta.dirname, '..', 'src', 'main.ts');
 const teardown = new Teardown();
 afterEach(() => teardown.run());
 
-interface LogLine {
-  msg: string;
-  pid: number;
+interface UdpLine extends LogLine {
   reason?: string;
   received?: number;
-}
-
-const logLines = (main: ListeningMain): LogLine[] =>
-  main.stdout.lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as LogLine);
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe('udp-server --workers 2', () => {
   it('echoes from two processes; SIGUSR2 makes each worker log its counters; SIGTERM exits 0', async () => {
     const main = await startMain(MAIN, ['--workers', '2']);
-    const workers = (): number[] =>
-      logLines(main)
-        .filter((l) => l.msg === 'worker started')
-        .map((l) => l.pid);
-    teardown.add(main, async (m) => {
-      for (const pid of workers().filter(isAlive)) process.kill(pid, 'SIGKILL');
-      await m.stop('SIGKILL').catch(() => undefined);
-    });
+    const workers = (): number[] => workerPids(main);
+    teardown.add(main, killCluster);
     await main.stdout.waitFor(
       () => logLines(main).filter((l) => l.msg === 'worker listening').length === 2,
     );
@@ -54,8 +43,8 @@ describe('udp-server --workers 2', () => {
       expect((await peer.next()).msg.toString()).toBe(`datagram ${i}`);
     }
 
-    const counters = (): LogLine[] =>
-      logLines(main).filter((l) => l.msg === 'counters' && l.reason === 'SIGUSR2');
+    const counters = (): UdpLine[] =>
+      logLines<UdpLine>(main).filter((l) => l.msg === 'counters' && l.reason === 'SIGUSR2');
     main.child.kill('SIGUSR2');
     await main.stdout.waitFor(() => counters().length === 2);
     expect(
@@ -67,7 +56,7 @@ describe('udp-server --workers 2', () => {
 
     const pids = workers();
     expect(await main.stop('SIGTERM', 20_000)).toBe(0);
-    expect(pids.filter(isAlive)).toEqual([]);
+    expect(pids.filter(isProcessAlive)).toEqual([]);
   });
 
   it('--rate with --workers 2 exits 2: the rate limit needs one process', async () => {

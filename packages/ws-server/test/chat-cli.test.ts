@@ -4,7 +4,17 @@
  */
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { execMain, RedisServer, startMain, Teardown, type ListeningMain } from 'common/harness';
+import {
+  execMain,
+  isProcessAlive,
+  killCluster,
+  RedisServer,
+  startMain,
+  Teardown,
+  workerPids,
+  type ListeningMain,
+  type LogLine,
+} from 'common/harness';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ChatClient } from './chat-client.ts';
 
@@ -12,31 +22,9 @@ const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const teardown = new Teardown();
 afterEach(() => teardown.run());
 
-interface LogLine {
-  msg: string;
-  pid: number;
-  remote?: string;
-}
-
-const logLines = (proc: ListeningMain): LogLine[] =>
-  proc.stdout.lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as LogLine);
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function server(args: string[], env: Record<string, string> = {}): Promise<ListeningMain> {
   const proc = await startMain(MAIN, ['--heartbeat', '0', ...args], { env });
-  teardown.add(proc, async (p) => {
-    for (const line of logLines(p))
-      if (line.msg === 'worker started' && isAlive(line.pid)) process.kill(line.pid, 'SIGKILL');
-    await p.stop('SIGKILL').catch(() => undefined);
-  });
+  teardown.add(proc, killCluster);
   return proc;
 }
 
@@ -68,10 +56,10 @@ describe('/chat with --workers 2 (no Redis): the primary relays between workers'
       expect(await c.message('and back')).toMatchObject({ seq: 2 });
       expect(c.frames.filter((f) => f.type === 'chat')).toHaveLength(2);
     }
-    const workers = logLines(proc).filter((l) => l.msg === 'worker started');
+    const workers = workerPids(proc);
     expect(workers).toHaveLength(2);
     expect(await proc.stop('SIGTERM', 20_000)).toBe(0);
-    expect(workers.map((w) => w.pid).filter(isAlive)).toEqual([]);
+    expect(workers.filter(isProcessAlive)).toEqual([]);
   });
 });
 
