@@ -1,11 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
-import {
-  closeIdleHttpConnections,
-  connectionLogger,
-  ConnectionTracker,
-  type NetlabServer,
-} from 'common';
+import { closeIdleHttpConnections, ConnectionTracker, type NetlabServer } from 'common';
+import { ConnectionState } from './connection.ts';
 import { HttpHandler, type HttpConnection } from './handler.ts';
 import { resolveOptions, type HttpServerOptions, type ResolvedOptions } from './options.ts';
 
@@ -70,9 +66,9 @@ export class HttpServer implements NetlabServer<Server> {
   }
 
   #onConnection(socket: Socket): void {
-    const logger = connectionLogger(this.options.logger, socket);
-    this.connections.set(socket, { logger, current: undefined, tunnel: undefined });
-    logger.debug('connection');
+    const state = new ConnectionState(this.options.logger, socket);
+    this.connections.set(socket, state);
+    if (this.options.logger.isLevelEnabled('debug')) state.logger.debug('connection');
   }
 }
 

@@ -19,6 +19,44 @@ export interface RouteContext {
 }
 
 /**
+ * The {@link RouteContext} the server hands a route: `logger` is the connection's, looked up
+ * (and, in http-server, made: see `ConnectionState`) only when the route asks for it, so a
+ * route that logs nothing costs no logger.
+ */
+export class RequestContext implements RouteContext {
+  readonly req: HttpRequest;
+  readonly res: HttpResponse;
+  readonly target: RequestTarget;
+  readonly maxBody: number;
+  readonly #server: { readonly logger: Logger };
+  readonly #connection: { readonly logger: Logger } | undefined;
+
+  /**
+   * @param server the server's options: `maxBody`, and `logger` for a request whose
+   *   connection is not tracked.
+   * @param connection the state of the request's connection, if tracked.
+   */
+  constructor(
+    req: HttpRequest,
+    res: HttpResponse,
+    target: RequestTarget,
+    server: { readonly maxBody: number; readonly logger: Logger },
+    connection: { readonly logger: Logger } | undefined,
+  ) {
+    this.req = req;
+    this.res = res;
+    this.target = target;
+    this.maxBody = server.maxBody;
+    this.#server = server;
+    this.#connection = connection;
+  }
+
+  get logger(): Logger {
+    return (this.#connection ?? this.#server).logger;
+  }
+}
+
+/**
  * A request handler. It must answer (end `res`) exactly once; a thrown error or rejected
  * promise becomes a 500 (or, when headers were already sent, a destroyed response).
  */
