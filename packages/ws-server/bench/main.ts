@@ -4,11 +4,13 @@
  * one): `echo` (uncompressed, 16 B / 1 KiB / 64 KiB over 32 connections), `deflate`
  * (permessage-deflate echo of 1 KiB and 64 KiB JSON-like messages, with and without context
  * takeover), `soak` (RSS after 100,000 compressed messages over 100 connections), `idle`
- * (memory per idle connection, 10,000 connections) and `parser` (the bare parser).
+ * (memory per idle connection, 10,000 connections), `parser` (the bare parser) and `chat`
+ * (`/chat` broadcast over the in-process, cluster and Redis buses, `chat.ts`).
  */
 import { fileURLToPath } from 'node:url';
 import { Bench, pinnedCommand, pinSelf, processCpuMs } from 'common/bench';
 import { spawnMain } from 'common/harness';
+import { runBroadcast, startChat, type BusKind, type ChatSetup } from './chat.ts';
 import { closeClients, openClients, runEcho, runSoak } from './load.ts';
 import { netlabParser, prebuilt, wsParser } from './parser.ts';
 
@@ -19,7 +21,8 @@ const IDLE_CONNECTIONS = Number(process.env.BENCH_IDLE ?? 10_000);
 const IDLE_MORE = Math.floor(IDLE_CONNECTIONS / 2);
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 2_000);
 const SOAK_MESSAGES = Number(process.env.BENCH_SOAK ?? 100_000);
-const only = process.env.BENCH_ONLY; // e.g. `echo`, `deflate`, `soak`, `idle`, `parser`
+const CHAT_MEMBERS = Number(process.env.BENCH_CHAT_MEMBERS ?? 8);
+const only = process.env.BENCH_ONLY; // e.g. `echo`, `deflate`, `soak`, `idle`, `parser`, `chat`
 const enabled = (group: string): boolean => only === undefined || only === group;
 
 type Kind = 'netlab' | 'ws' | 'bare';
@@ -210,5 +213,33 @@ if (enabled('parser')) {
     });
   }
 }
+if (enabled('chat')) {
+  bench.note(
+    `Chat: one /chat room of ${CHAT_MEMBERS} members (the sender included), one sender keeping 32 messages of 64 B in flight (a message is done when the sender's own copy comes back), ${DURATION_MS} ms per run. in-process: one server process; cluster: --workers 2 (the primary relays over IPC and numbers the messages); redis: two server processes on one redis-server 7 (a Lua script numbers and publishes), members spread over both. Every server-side process (servers, primary, workers, redis-server) on CPU 0, the load on CPU 1: msgs/server-CPU-s is the bus's cost per message, not what a second core would add.`,
+  );
+  const kinds: BusKind[] = ['in-process', 'cluster', 'redis'];
+  const setups = new Map<BusKind, ChatSetup>();
+  for (const kind of kinds) setups.set(kind, await startChat(kind));
+  await bench.compare({
+    name: `chat broadcast, ${CHAT_MEMBERS} members`,
+    primary: 'msgs/s',
+    ratioMetrics: ['msgs/server-CPU-s'],
+    contenders: Object.fromEntries(
+      kinds.map((kind) => [
+        kind,
+        () =>
+          runBroadcast({
+            setup: setups.get(kind)!,
+            members: CHAT_MEMBERS,
+            size: 64,
+            window: 32,
+            durationMs: DURATION_MS,
+          }),
+      ]),
+    ),
+  });
+  for (const setup of setups.values()) await setup.stop();
+}
+
 bench.finish();
 process.exit(0);
