@@ -1,20 +1,42 @@
 /**
  * Caches (§5.4.2 慎将内存当做缓存, "be careful using memory as a cache"): the leak, a `Map`
  * that only grows, and the fix, an LRU bounded by entries, bytes and age (lru-cache 11, the
- * library npm itself uses). Both behind one small async interface, so an out-of-process cache
- * (Redis, as the book recommends at the end of §5.4.2) slots in as a third implementation.
+ * library npm itself uses). Both behind one small async interface, which the out-of-process
+ * cache the book recommends at the end of §5.4.2 implements too (`RedisResponseCache`,
+ * [redis-cache.ts](./redis-cache.ts)).
  */
 import { LRUCache } from 'lru-cache';
 
+/** The cache implementations: {@link UnboundedCache}, {@link LruResponseCache}, `RedisResponseCache`. */
+export type CacheKind = 'unbounded' | 'lru' | 'redis';
+
 /** What a cache holds right now. */
 export interface CacheStats {
-  /** `unbounded`, `lru` (and, later, `redis`). */
-  kind: string;
+  kind: CacheKind;
+  /** Entries held (`redis`: keys under its prefix in Redis, counted with `SCAN`; 0 while unreachable). */
   entries: number;
-  /** Bytes held, as counted by the cache's `sizeOf`. */
+  /**
+   * Bytes held **in this process**, as counted by the cache's `sizeOf`. Always 0 for `redis`:
+   * its bodies live in Redis (see {@link CacheStats.redis}).
+   */
   bytes: number;
-  /** Entries dropped to stay within the bounds (evicted or expired); 0 for `unbounded`. */
+  /**
+   * Entries dropped to stay within the bounds (evicted or expired); 0 for `unbounded`, and for
+   * `redis`, where Redis expires entries itself (its `INFO stats` counts `expired_keys`).
+   */
   evictions: number;
+  /** Only for `redis`: the store outside the process. */
+  redis?: RedisStoreStats;
+}
+
+/** What Redis reports, read at each `stats()` (a `/metrics` scrape). */
+export interface RedisStoreStats {
+  /** The connection is ready (commands are sent). */
+  connected: boolean;
+  /** `INFO memory` `used_memory`, bytes: all of that Redis server, not only this cache. Null while unreachable. */
+  usedMemory: number | null;
+  /** Keys under the cache's prefix (a `SCAN` count; a lower bound past a million keys). Null while unreachable. */
+  keys: number | null;
 }
 
 /**
@@ -22,12 +44,14 @@ export interface CacheStats {
  * once: a network cache cannot, and callers should not have to change when it arrives.
  */
 export interface ResponseCache<V> {
-  readonly kind: string;
+  readonly kind: CacheKind;
   get(key: string): Promise<V | undefined>;
   set(key: string, value: V): Promise<void>;
   stats(): Promise<CacheStats>;
   /** Drops every entry. */
   clear(): Promise<void>;
+  /** Releases what the cache holds outside the heap (a connection); nothing for in-process caches. */
+  close(): Promise<void>;
 }
 
 /** How many bytes a value counts for (a body's length, say). Must be a positive integer. */
@@ -66,6 +90,8 @@ export class UnboundedCache<V> implements ResponseCache<V> {
     this.#map.clear();
     this.#bytes = 0;
   }
+
+  async close(): Promise<void> {}
 }
 
 /** Bounds of an {@link LruResponseCache}: all three apply. */
@@ -125,4 +151,6 @@ export class LruResponseCache<V extends NonNullable<unknown>> implements Respons
   async clear(): Promise<void> {
     this.#lru.clear();
   }
+
+  async close(): Promise<void> {}
 }

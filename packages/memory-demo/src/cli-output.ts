@@ -9,6 +9,7 @@ import { asciiChart, writeBarChart, writeLineChart } from './render/chart.ts';
 import { formatBytes, formatMs } from 'common';
 import { mib } from './render/format.ts';
 import { formatTable } from 'common';
+import type { RedisStoreStats } from './cache.ts';
 import type { LoadReport, LoadSample } from './load.ts';
 
 /** A chart a demo offers: a line chart or a bar chart, written as `name.svg`. */
@@ -48,25 +49,41 @@ export function asciiOf(chart: LineChartOptions, colour: boolean): string {
   );
 }
 
-/** The `load` command's screen: both caches over time, and the process's memory now. */
+/** Redis's `used_memory` in a sample, bytes; 0 without the Redis cache or while it is unreachable. */
+const redisMemory = (s: LoadSample): number => s.metrics.caches.fixed.redis?.usedMemory ?? 0;
+
+/**
+ * The `load` command's screen: both caches over time (and Redis's memory, with the Redis
+ * cache), and the process's memory now.
+ */
 export function loadScreen(samples: readonly LoadSample[], colour: boolean): string {
   const last = samples.at(-1);
   if (last === undefined) return '';
   const m = last.metrics.memory;
   const { leak, fixed } = last.metrics.caches;
-  const chart = asciiChart(
-    [
-      { name: '/leak cache (MiB)', values: samples.map((s) => mib(s.metrics.caches.leak.bytes)) },
-      { name: '/fixed cache (MiB)', values: samples.map((s) => mib(s.metrics.caches.fixed.bytes)) },
-    ],
-    { colour, height: 12, unit: 'MiB' },
-  );
+  const series = [
+    { name: '/leak cache (MiB)', values: samples.map((s) => mib(s.metrics.caches.leak.bytes)) },
+    { name: '/fixed cache (MiB)', values: samples.map((s) => mib(s.metrics.caches.fixed.bytes)) },
+    { name: 'heapUsed (MiB)', values: samples.map((s) => mib(s.metrics.memory.heapUsed)) },
+  ];
+  if (fixed.redis !== undefined)
+    series.push({
+      name: 'Redis used_memory (MiB)',
+      values: samples.map((s) => mib(redisMemory(s))),
+    });
   return [
-    chart,
+    asciiChart(series, { colour, height: 12, unit: 'MiB' }),
     `${formatMs(last.t)}  ${last.requests} requests (${last.errors} failed)`,
-    `/leak  ${leak.entries} entries, ${formatBytes(leak.bytes)}     /fixed  ${fixed.entries} entries, ${formatBytes(fixed.bytes)}, ${fixed.evictions} evicted`,
+    `/leak  ${leak.entries} entries, ${formatBytes(leak.bytes)}     /fixed (${fixed.kind})  ${fixed.entries} entries, ${formatBytes(fixed.bytes)}${fixed.redis === undefined ? `, ${fixed.evictions} evicted` : ' in this process'}`,
+    ...(fixed.redis === undefined ? [] : [redisLine(fixed.redis)]),
     `rss ${formatBytes(m.rss)}  heapUsed ${formatBytes(m.heapUsed)}  external ${formatBytes(m.external)}  rss − heap ${formatBytes(m.rssMinusHeap)}`,
   ].join('\n');
+}
+
+function redisLine(redis: RedisStoreStats): string {
+  if (!redis.connected || redis.usedMemory === null || redis.keys === null)
+    return 'Redis  unreachable (reconnecting; /fixed is answered without the cache)';
+  return `Redis  ${redis.keys} keys under the prefix, used_memory ${formatBytes(redis.usedMemory)}`;
 }
 
 /** Both caches and the process memory over time, for the README. */
@@ -74,7 +91,7 @@ export function loadChart(r: LoadReport): LineChartOptions {
   const pts = (y: (s: LoadSample) => number) =>
     r.samples.map((s) => ({ x: Math.round(s.t / 100) / 10, y: mib(y(s)) }));
   return {
-    title: 'memory-demo server under load: /leak vs /fixed',
+    title: `memory-demo server under load: /leak vs /fixed (${r.samples.at(-1)?.metrics.caches.fixed.kind ?? 'lru'})`,
     x: { title: 'seconds' },
     y: { title: 'MiB' },
     series: [
@@ -82,6 +99,9 @@ export function loadChart(r: LoadReport): LineChartOptions {
       { name: '/fixed cache', points: pts((s) => s.metrics.caches.fixed.bytes) },
       { name: 'rss', points: pts((s) => s.metrics.memory.rss) },
       { name: 'heapUsed', points: pts((s) => s.metrics.memory.heapUsed) },
+      ...(r.samples.some((s) => s.metrics.caches.fixed.redis !== undefined)
+        ? [{ name: 'Redis used_memory', points: pts(redisMemory) }]
+        : []),
     ],
     width: 560,
     height: 280,

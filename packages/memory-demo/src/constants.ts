@@ -60,3 +60,39 @@ export const QUEUE_DRAINED_PER_ITERATION = 100;
 
 /** Bounds of the fixed `slow-queue` case: bagpipe's limit, queue length and timeout. */
 export const LEAK_DEMO_QUEUE = { concurrency: 4, maxWaiting: 50, timeoutMs: 10_000 } as const;
+
+/**
+ * Redis address of `server --cache redis` when neither `--redis` nor `REDIS_URL` is given:
+ * redis-server's default port on loopback.
+ */
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
+/**
+ * Every key the Redis cache writes starts with this (then the request's query string), so the
+ * demo never reads, counts or deletes anything else a shared Redis holds.
+ */
+export const REDIS_CACHE_PREFIX = 'netlab:memory-demo:cache:';
+
+/** `CLIENT SETNAME` of the cache's connection: it is recognisable in `CLIENT LIST`. */
+export const REDIS_CONNECTION_NAME = 'netlab-memory-demo-cache';
+
+/** First delay before reconnecting to Redis, in ms; doubles per failed attempt. */
+export const REDIS_RECONNECT_MIN_MS = 50;
+
+/** Longest delay between two attempts to reconnect to Redis, in ms. */
+export const REDIS_RECONNECT_MAX_MS = 2_000;
+
+/** How long `close()` lets Redis answer `QUIT`, in ms, before dropping the connection. */
+export const REDIS_QUIT_TIMEOUT_MS = 1_000;
+
+/**
+ * `SCAN … COUNT` hint when counting (or clearing) the cache's keys: keys Redis visits per
+ * round trip. Counting costs one round trip per this many keys in the whole database.
+ */
+export const REDIS_SCAN_COUNT = 1_000;
+
+/**
+ * Most `SCAN` round trips of one count: 1,000 × {@link REDIS_SCAN_COUNT} keys visited (a
+ * million). Past it the count stops and is a lower bound: a scrape must stay cheap.
+ */
+export const REDIS_SCAN_MAX_CALLS = 1_000;

@@ -63,3 +63,26 @@ export type LoadErrorCode = 'ERR_LOAD_TIMEOUT' | 'ERR_METRICS_STATUS';
 
 /** A failure of the `load` command's HTTP client. */
 export class LoadError extends NetlabError<LoadErrorCode> {}
+
+/**
+ * Codes of {@link CacheError} (the `redis` cache; the in-process caches cannot fail):
+ * - `ERR_CACHE_UNAVAILABLE`: no connection to Redis (down, reconnecting, or closed; commands
+ *   are not queued while offline), the connection broke before the reply, or no reply came
+ *   within `redisCommandTimeout`;
+ * - `ERR_CACHE_REFUSED`: Redis answered with an error (e.g. `OOM` when it is at `maxmemory`
+ *   with the `noeviction` policy).
+ * The server answers the request without the cache (fail open: `X-Cache: unavailable`).
+ */
+export type CacheErrorCode = 'ERR_CACHE_UNAVAILABLE' | 'ERR_CACHE_REFUSED';
+
+/** A cache command that failed; `operation` is the Redis command (`GET`, `SET`). */
+export class CacheError extends NetlabError<CacheErrorCode> {
+  constructor(
+    code: CacheErrorCode,
+    message: string,
+    readonly operation: string,
+    options?: ErrorOptions,
+  ) {
+    super(code, message, options);
+  }
+}

@@ -50,10 +50,19 @@ export {
   UnboundedCache,
   LruResponseCache,
   type ResponseCache,
+  type CacheKind,
   type CacheStats,
+  type RedisStoreStats,
   type LruBounds,
   type SizeOf,
 } from './cache.ts';
+export {
+  RedisResponseCache,
+  REDIS_CACHE_LIMITS,
+  isRedisUrl,
+  redactRedisUrl,
+  type RedisCacheOptions,
+} from './redis-cache.ts';
 export {
   UnboundedQueue,
   BoundedQueue,
@@ -86,6 +95,8 @@ export {
   createMemoryServer,
   MemoryServer,
   SERVER_LIMITS,
+  FIXED_CACHE_KINDS,
+  type FixedCacheKind,
   type MemoryServerOptions,
 } from './server.ts';
 export { SnapshotFolder, type SnapshotWritten } from './snapshots.ts';
@@ -104,6 +115,8 @@ export {
   HeapSnapshotError,
   QueueFullError,
   LoadError,
+  CacheError,
+  type CacheErrorCode,
   type ChildProcessErrorCode,
   type HeapSnapshotErrorCode,
   type LoadErrorCode,

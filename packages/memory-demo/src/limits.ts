@@ -141,7 +141,21 @@ export const LIMITS = {
     min: 1,
     max: 86_400_000,
     unit: 'ms',
-    help: '/fixed LRU cache: an entry is stale after this long',
+    help: '/fixed cache: an entry is stale after this long (LRU ttl; Redis SET … PX)',
+  },
+  redisCommandTimeout: {
+    default: 1_000,
+    min: 10,
+    max: 60_000,
+    unit: 'ms',
+    help: '--cache redis: a GET or SET without a reply by then fails (the request is answered without the cache)',
+  },
+  redisConnectTimeout: {
+    default: 2_000,
+    min: 100,
+    max: 60_000,
+    unit: 'ms',
+    help: '--cache redis: a connection attempt to Redis fails after this long (then the next one, backing off)',
   },
   maxSnapshots: {
     default: 3,

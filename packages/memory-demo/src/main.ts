@@ -3,7 +3,8 @@
  * - `main.ts` with no argument lists the demos;
  * - `main.ts <demo> [--json] [--out DIR] [flags]` runs one (`usage`, `limit`, `gc`, `scope`,
  *   `leak`, `stream`) and prints a table, or one JSON object;
- * - `main.ts server [flags]` serves the leaking HTTP server (default port 8090);
+ * - `main.ts server [flags]` serves the leaking HTTP server (default port 8090); `--cache redis`
+ *   with `--redis URL` or `REDIS_URL` puts `/fixed`'s cache in Redis;
  * - `main.ts load [--url URL] [flags]` drives it and draws the live chart.
  * Ctrl-C during a demo kills its child, removes its temporary files and exits 130.
  */
@@ -33,7 +34,7 @@ import {
   loadScreen,
   type ChartSpec,
 } from './cli-output.ts';
-import { DEFAULT_PORT } from './constants.ts';
+import { DEFAULT_PORT, DEFAULT_REDIS_URL } from './constants.ts';
 import { formatGc, gcChart, runGcDemo } from './demos/gc.ts';
 import { formatDiff, formatLeak, leakChart } from './demos/leak-print.ts';
 import { diffSnapshotFiles, runLeakDemo } from './demos/leak.ts';
@@ -46,7 +47,8 @@ import { LEAK_CASES, LEAK_VARIANTS } from './experiments/leak-subjects.ts';
 import { limitsOf } from './limits.ts';
 import { runLoad, type LoadSample } from './load.ts';
 import { formatBytes } from 'common';
-import { createMemoryServer, SERVER_LIMITS } from './server.ts';
+import { isRedisUrl } from './redis-cache.ts';
+import { createMemoryServer, FIXED_CACHE_KINDS, SERVER_LIMITS } from './server.ts';
 
 const NAME = 'memory-demo';
 const argv = process.argv.slice(2);
@@ -209,15 +211,30 @@ async function serverMain(rest: string[]): Promise<void> {
 An HTTP server that leaks on purpose (§5.4–5.5): GET /leak?key=K caches every body forever,
 GET /fixed?key=K in a bounded LRU; GET /metrics (Prometheus text, or ?format=json); POST
 /snapshot or SIGUSR2 writes a heap snapshot for Chrome DevTools.
+  --cache KIND             the /fixed cache: lru (in this process, default) or redis (in Redis,
+                           each entry with the --cache-ttl, off this process's heap)
+  --redis URL              Redis of --cache redis: redis://[user:pass@]host:port[/db] or
+                           rediss:// (env REDIS_URL; default ${DEFAULT_REDIS_URL})
   --snapshot-dir DIR       where heap snapshots go (default $TMPDIR/memory-demo-snapshots)
 ${limitsHelp(SERVER_LIMITS)}`,
-    options: { ...limitFlags(SERVER_LIMITS), 'snapshot-dir': { type: 'string' } },
+    options: {
+      ...limitFlags(SERVER_LIMITS),
+      cache: { type: 'string' },
+      redis: { type: 'string' },
+      'snapshot-dir': { type: 'string' },
+    },
   });
   const dir = args.values['snapshot-dir'];
   if (dir === '') throw new CliError('ERR_INVALID_ARG_VALUE', '--snapshot-dir must not be empty');
+  const cache = choiceFlag('--cache', args.values.cache, FIXED_CACHE_KINDS, 'lru');
+  if (args.values.redis !== undefined && cache !== 'redis')
+    throw new CliError('ERR_INVALID_ARG_VALUE', '--redis needs --cache redis');
+  const redisUrl = cache === 'redis' ? readRedisUrl(args.values.redis) : undefined;
   const logger = createLogger({ name: NAME, level: args.server.logLevel });
   const app = createMemoryServer({
     ...readLimitFlags(SERVER_LIMITS, args.values),
+    cache,
+    redisUrl,
     snapshotDir: typeof dir === 'string' ? dir : join(tmpdir(), 'memory-demo-snapshots'),
     logger,
   });
@@ -226,6 +243,18 @@ ${limitsHelp(SERVER_LIMITS)}`,
     app.writeSnapshot().catch((err: unknown) => logger.error({ err }, 'heap snapshot failed'));
   });
   await serve(app, { name: NAME, logger, ...args.server });
+}
+
+/** `--redis`, else `REDIS_URL`, else the default; a bad one exits 2 naming where it came from. */
+function readRedisUrl(flag: string | undefined): string {
+  const env = process.env.REDIS_URL;
+  const url = flag ?? (env === undefined || env === '' ? DEFAULT_REDIS_URL : env);
+  if (!isRedisUrl(url))
+    throw new CliError(
+      'ERR_INVALID_ARG_VALUE',
+      `${flag === undefined ? 'REDIS_URL' : '--redis'} must be a redis:// or rediss:// URL (got '${url}')`,
+    );
+  return url;
 }
 
 const DIFF_LIMITS = limitsOf('maxSnapshotSize');

@@ -2,8 +2,13 @@
  * The `server` demo: an HTTP server that leaks on purpose, next to its fix, so the leak can be
  * watched with real tools (§5.4–5.5). Each `GET /leak?key=K` and `GET /fixed?key=K` renders a
  * body and caches it under the URL: `/leak` in a `Map` that never forgets (§5.4.2), `/fixed` in
- * a bounded LRU. `/metrics` reports memory and both caches (JSON or Prometheus text),
- * `POST /snapshot` writes a heap snapshot for DevTools. No request may carry a body.
+ * a bounded LRU or, with `cache: 'redis'`, in Redis with a TTL (the book's advice at the end of
+ * §5.4.2). `/metrics` reports memory and both caches (JSON or Prometheus text), `POST
+ * /snapshot` writes a heap snapshot for DevTools. No request may carry a body.
+ *
+ * A cache that fails (Redis down, a command timed out) does not fail the request: the body is
+ * rendered as on a miss and sent with `X-Cache: unavailable` (fail open: a cache only saves
+ * work), and `memory_demo_cache_errors_total` counts it; the cache logs the outage.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import {
@@ -15,10 +20,14 @@ import {
   type LimitValues,
   type Logger,
   type NetlabServer,
+  validateOneOf,
 } from 'common';
 import { LruResponseCache, UnboundedCache, type ResponseCache } from './cache.ts';
+import { DEFAULT_REDIS_URL } from './constants.ts';
+import { CacheError } from './errors.ts';
 import { limitsOf } from './limits.ts';
 import { processMemory, ServerMetrics, type MetricsReport } from './metrics.ts';
+import { RedisResponseCache } from './redis-cache.ts';
 import { SnapshotFolder, type SnapshotWritten } from './snapshots.ts';
 
 /** The server's limits (a part of the package's one table). */
@@ -28,15 +37,25 @@ export const SERVER_LIMITS = limitsOf(
   'cacheMaxEntries',
   'cacheMaxBytes',
   'cacheTtl',
+  'redisCommandTimeout',
+  'redisConnectTimeout',
   'maxSnapshots',
   'requestTimeout',
   'keepAliveTimeout',
 );
 
-/** Options of {@link createMemoryServer}: the limits above, plus where snapshots go. */
+/** What can back `/fixed`: the in-process LRU, or Redis. */
+export const FIXED_CACHE_KINDS = ['lru', 'redis'] as const;
+export type FixedCacheKind = (typeof FIXED_CACHE_KINDS)[number];
+
+/** Options of {@link createMemoryServer}: the limits above, the `/fixed` cache, where snapshots go. */
 export interface MemoryServerOptions extends LimitOptions<typeof SERVER_LIMITS> {
   /** Folder for heap snapshots (created on the first one). */
   snapshotDir: string;
+  /** The `/fixed` cache: `lru` (default; `cacheMaxEntries`, `cacheMaxBytes`, `cacheTtl`) or `redis` (`cacheTtl`). */
+  cache?: FixedCacheKind | undefined;
+  /** Redis for `cache: 'redis'`: `redis://` or `rediss://`. Default `redis://127.0.0.1:6379`. */
+  redisUrl?: string | undefined;
   logger?: Logger | undefined;
 }
 
@@ -50,7 +69,7 @@ export class MemoryServer implements NetlabServer<Server> {
   readonly limits: LimitValues<typeof SERVER_LIMITS>;
   /** The leak: unbounded (past `leakCap` bytes `/leak` answers 507 rather than take the machine). */
   readonly leakCache: ResponseCache<Buffer>;
-  /** The fix: LRU with `cacheMaxEntries`, `cacheMaxBytes` and `cacheTtl`. */
+  /** The fix: LRU with `cacheMaxEntries`, `cacheMaxBytes` and `cacheTtl`, or Redis with `cacheTtl`. */
   readonly fixedCache: ResponseCache<Buffer>;
   readonly snapshots: SnapshotFolder;
   readonly metrics: ServerMetrics;
@@ -61,17 +80,30 @@ export class MemoryServer implements NetlabServer<Server> {
   constructor(options: MemoryServerOptions) {
     this.limits = resolveLimits(SERVER_LIMITS, options);
     this.#logger = options.logger ?? silentLogger();
+    const kind = validateOneOf(options.cache ?? 'lru', 'cache', FIXED_CACHE_KINDS);
     this.leakCache = new UnboundedCache(sizeOf);
-    this.fixedCache = new LruResponseCache(
-      {
-        maxEntries: this.limits.cacheMaxEntries,
-        maxBytes: this.limits.cacheMaxBytes,
-        ttlMs: this.limits.cacheTtl,
-      },
-      sizeOf,
-    );
+    this.fixedCache =
+      kind === 'redis'
+        ? new RedisResponseCache({
+            url: options.redisUrl ?? DEFAULT_REDIS_URL,
+            logger: this.#logger,
+            cacheTtl: this.limits.cacheTtl,
+            redisCommandTimeout: this.limits.redisCommandTimeout,
+            redisConnectTimeout: this.limits.redisConnectTimeout,
+          })
+        : new LruResponseCache(
+            {
+              maxEntries: this.limits.cacheMaxEntries,
+              maxBytes: this.limits.cacheMaxBytes,
+              ttlMs: this.limits.cacheTtl,
+            },
+            sizeOf,
+          );
     this.snapshots = new SnapshotFolder(options.snapshotDir, this.limits.maxSnapshots);
-    this.metrics = new ServerMetrics({ caches: () => this.#cacheStats() });
+    this.metrics = new ServerMetrics(
+      { caches: () => this.#cacheStats() },
+      { redis: kind === 'redis' },
+    );
     this.server = createServer({
       requestTimeout: this.limits.requestTimeout,
       keepAliveTimeout: this.limits.keepAliveTimeout,
@@ -88,11 +120,18 @@ export class MemoryServer implements NetlabServer<Server> {
 
   /**
    * Graceful shutdown after `server.close()`: new responses carry `Connection: close`, idle
-   * keep-alive sockets are closed as they become idle (common's `closeIdleHttpConnections`).
+   * keep-alive sockets are closed as they become idle (common's `closeIdleHttpConnections`);
+   * then, with no request left to need it (or at the deadline), the Redis connection quits.
    */
   async drain(signal: AbortSignal): Promise<void> {
     this.#draining = true;
     await closeIdleHttpConnections(this.server, this.connections, signal);
+    await this.close();
+  }
+
+  /** Releases the caches' connections (Redis `QUIT`); `drain` calls it. Idempotent. */
+  async close(): Promise<void> {
+    await Promise.all([this.leakCache.close(), this.fixedCache.close()]);
   }
 
   /** Writes a heap snapshot into the folder (see {@link SnapshotFolder.write}). */
@@ -170,7 +209,13 @@ export class MemoryServer implements NetlabServer<Server> {
     capped: boolean,
   ): Promise<void> {
     const key = url.search; // the query string: every distinct one is a new entry
-    const hit = await cache.get(key);
+    let failed = false;
+    let hit: Buffer | undefined;
+    try {
+      hit = await cache.get(key);
+    } catch (err) {
+      failed = this.#cacheFailed(cache, err);
+    }
     if (hit !== undefined) {
       res.setHeader('X-Cache', 'hit');
       return this.#send(res, route, 200, 'application/octet-stream', hit);
@@ -183,9 +228,23 @@ export class MemoryServer implements NetlabServer<Server> {
     }
     // Over the Buffer pool size (4 KiB) a body is its own allocation outside the V8 heap.
     const body = Buffer.alloc(this.limits.responseSize, key || '.');
-    await cache.set(key, body);
-    res.setHeader('X-Cache', 'miss');
+    // After a failed GET the SET is skipped: Redis is most likely down, and it would fail too.
+    if (!failed) {
+      try {
+        await cache.set(key, body);
+      } catch (err) {
+        failed = this.#cacheFailed(cache, err);
+      }
+    }
+    res.setHeader('X-Cache', failed ? 'unavailable' : 'miss');
     return this.#send(res, route, 200, 'application/octet-stream', body);
+  }
+
+  /** Counts a {@link CacheError} (the cache logged it) and returns true; rethrows anything else. */
+  #cacheFailed(cache: ResponseCache<Buffer>, err: unknown): true {
+    if (!(err instanceof CacheError)) throw err;
+    this.metrics.cacheErrors.inc({ cache: cache.kind, operation: err.operation, code: err.code });
+    return true;
   }
 
   #refuseBody(req: IncomingMessage, res: ServerResponse, route: string): void {
@@ -213,7 +272,7 @@ export class MemoryServer implements NetlabServer<Server> {
 
 const INDEX = `memory-demo server (深入浅出Node.js ch. 5):
   GET  /leak?key=K     cached forever in a Map (the leak)
-  GET  /fixed?key=K    cached in a bounded LRU (the fix)
+  GET  /fixed?key=K    cached in a bounded LRU, or in Redis with a TTL (the fix)
   GET  /metrics        Prometheus text; ?format=json or Accept: application/json for JSON
   POST /snapshot       write a heap snapshot (also: kill -USR2 <pid>)
 `;
