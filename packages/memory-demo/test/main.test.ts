@@ -51,6 +51,8 @@ describe('memory-demo CLI', () => {
     ],
     [['limit', '--heap-limit', 'lots'], '--heap-limit must be a size'],
     [['server', '--max-snapshots', '0'], '--max-snapshots must be between 1 and 50 (got 0)'],
+    [['server', '--cache', 'memcached'], "--cache must be one of lru, redis (got 'memcached')"],
+    [['server', '--redis', 'redis://127.0.0.1:6379'], '--redis needs --cache redis'],
     [['load', '--url', 'ftp://x'], '--url must be http://host:port'],
     [['diff', 'a.heapsnapshot'], 'diff takes three snapshot files'],
   ])('%j exits 2 naming the problem', async (args, message) => {
