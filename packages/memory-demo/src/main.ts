@@ -14,6 +14,7 @@ import {
   choiceFlag,
   CliError,
   createLogger,
+  isClusterPrimary,
   limitFlags,
   limitsHelp,
   parseFlags,
@@ -209,7 +210,7 @@ async function serverMain(rest: string[]): Promise<void> {
     usage: `usage: ${NAME} server [options]
 
 An HTTP server that leaks on purpose (§5.4–5.5): GET /leak?key=K caches every body forever,
-GET /fixed?key=K in a bounded LRU; GET /metrics (Prometheus text, or ?format=json); POST
+GET /fixed?key=K in a bounded LRU (or Redis); GET /metrics (Prometheus text, or ?format=json); POST
 /snapshot or SIGUSR2 writes a heap snapshot for Chrome DevTools.
   --cache KIND             the /fixed cache: lru (in this process, default) or redis (in Redis,
                            each entry with the --cache-ttl, off this process's heap)
@@ -233,7 +234,8 @@ ${limitsHelp(SERVER_LIMITS)}`,
   const logger = createLogger({ name: NAME, level: args.server.logLevel });
   const app = createMemoryServer({
     ...readLimitFlags(SERVER_LIMITS, args.values),
-    cache,
+    // A cluster primary runs this far but serves nothing: no Redis connection there.
+    cache: isClusterPrimary(args.server.workers) ? 'lru' : cache,
     redisUrl,
     snapshotDir: typeof dir === 'string' ? dir : join(tmpdir(), 'memory-demo-snapshots'),
     logger,

@@ -221,6 +221,38 @@ describe('server --cache redis (as a process)', () => {
     expect(await named()).toBe(0);
   });
 
+  it('--workers 2 share one cache: one connection per worker, none in the primary', async () => {
+    const redis = await startRedis();
+    const client = inspector(redis);
+    const server = await startMain(MAIN, [
+      'server',
+      '--workers',
+      '2',
+      '--cache',
+      'redis',
+      '--redis',
+      redis.url,
+    ]);
+    teardown.add(server, (s) => s.stop('SIGKILL'));
+    const workers = new Set<number>(); // pids of the workers whose cache connected
+    await server.stdout.waitFor((l) => {
+      const { msg, pid } = JSON.parse(l) as { msg: string; pid: number };
+      if (msg === 'cache: connected to Redis' && pid !== server.child.pid) workers.add(pid);
+      return workers.size === 2;
+    }, 15_000);
+    const named = ((await client.client('LIST')) as string)
+      .split('\n')
+      .filter((l) => l.includes(`name=${REDIS_CONNECTION_NAME} `));
+    expect(named).toHaveLength(2);
+    // A new connection per request: the primary hands them to either worker; only the first misses.
+    const base = `http://127.0.0.1:${server.port}`;
+    const seen: unknown[] = [];
+    for (let i = 0; i < 4; i += 1)
+      seen.push((await http(`${base}/fixed?key=shared`)).headers['x-cache']);
+    expect(seen).toEqual(['miss', 'hit', 'hit', 'hit']);
+    expect(await server.stop('SIGTERM', 15_000)).toBe(0);
+  });
+
   it.each([
     [
       ['--redis', 'http://127.0.0.1:6379'],
