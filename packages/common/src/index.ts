@@ -76,6 +76,17 @@ export {
 export { awaitConnect, type AwaitConnectOptions } from './connect.ts';
 export { prepareSocketPath } from './unix-socket.ts';
 export { closeIdleHttpConnections, HTTP_DRAIN_POLL_MS } from './http-drain.ts';
+export {
+  isRedisUrl,
+  quitRedis,
+  redactRedisUrl,
+  redisReconnectDelay,
+  validateRedisUrl,
+  REDIS_QUIT_TIMEOUT_MS,
+  REDIS_RECONNECT_MAX_MS,
+  REDIS_RECONNECT_MIN_MS,
+  type QuittableRedis,
+} from './redis.ts';
 export { formatBytes, formatMs, formatNumber } from './format.ts';
 export { formatTable, type Cell, type Column } from './table.ts';
 export {

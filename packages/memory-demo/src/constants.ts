@@ -76,15 +76,6 @@ export const REDIS_CACHE_PREFIX = 'netlab:memory-demo:cache:';
 /** `CLIENT SETNAME` of the cache's connection: it is recognisable in `CLIENT LIST`. */
 export const REDIS_CONNECTION_NAME = 'netlab-memory-demo-cache';
 
-/** First delay before reconnecting to Redis, in ms; doubles per failed attempt. */
-export const REDIS_RECONNECT_MIN_MS = 50;
-
-/** Longest delay between two attempts to reconnect to Redis, in ms. */
-export const REDIS_RECONNECT_MAX_MS = 2_000;
-
-/** How long `close()` lets Redis answer `QUIT`, in ms, before dropping the connection. */
-export const REDIS_QUIT_TIMEOUT_MS = 1_000;
-
 /**
  * `SCAN … COUNT` hint when counting (or clearing) the cache's keys: keys Redis visits per
  * round trip. Counting costs one round trip per this many keys in the whole database.

@@ -56,13 +56,7 @@ export {
   type LruBounds,
   type SizeOf,
 } from './cache.ts';
-export {
-  RedisResponseCache,
-  REDIS_CACHE_LIMITS,
-  isRedisUrl,
-  redactRedisUrl,
-  type RedisCacheOptions,
-} from './redis-cache.ts';
+export { RedisResponseCache, REDIS_CACHE_LIMITS, type RedisCacheOptions } from './redis-cache.ts';
 export {
   UnboundedQueue,
   BoundedQueue,

@@ -15,6 +15,7 @@ import {
   CliError,
   createLogger,
   isClusterPrimary,
+  isRedisUrl,
   limitFlags,
   limitsHelp,
   parseFlags,
@@ -48,7 +49,6 @@ import { LEAK_CASES, LEAK_VARIANTS } from './experiments/leak-subjects.ts';
 import { limitsOf } from './limits.ts';
 import { runLoad, type LoadSample } from './load.ts';
 import { formatBytes } from 'common';
-import { isRedisUrl } from './redis-cache.ts';
 import { createMemoryServer, FIXED_CACHE_KINDS, SERVER_LIMITS } from './server.ts';
 
 const NAME = 'memory-demo';

@@ -20,7 +20,11 @@
  */
 import {
   InvalidArgumentError,
+  quitRedis,
+  redactRedisUrl,
+  redisReconnectDelay,
   resolveLimits,
+  validateRedisUrl,
   silentLogger,
   type LimitOptions,
   type Logger,
@@ -30,9 +34,6 @@ import type { CacheStats, ResponseCache } from './cache.ts';
 import {
   REDIS_CACHE_PREFIX,
   REDIS_CONNECTION_NAME,
-  REDIS_QUIT_TIMEOUT_MS,
-  REDIS_RECONNECT_MAX_MS,
-  REDIS_RECONNECT_MIN_MS,
   REDIS_SCAN_COUNT,
   REDIS_SCAN_MAX_CALLS,
 } from './constants.ts';
@@ -45,24 +46,6 @@ export const REDIS_CACHE_LIMITS = limitsOf(
   'redisCommandTimeout',
   'redisConnectTimeout',
 );
-
-// TODO(common): isRedisUrl and redactRedisUrl are ws-server's (chat/redis-bus.ts) too.
-/** True for a `redis://` or `rediss://` (TLS) URL. */
-export function isRedisUrl(url: string): boolean {
-  try {
-    const { protocol } = new URL(url);
-    return protocol === 'redis:' || protocol === 'rediss:';
-  } catch {
-    return false;
-  }
-}
-
-/** The URL for logs: the password replaced by `***`. */
-export function redactRedisUrl(url: string): string {
-  const parsed = new URL(url);
-  if (parsed.password !== '') parsed.password = '***';
-  return parsed.href;
-}
 
 /** Options of {@link RedisResponseCache}: `cacheTtl`, `redisCommandTimeout`, `redisConnectTimeout` (ms). */
 export interface RedisCacheOptions extends LimitOptions<typeof REDIS_CACHE_LIMITS> {
@@ -94,11 +77,7 @@ export class RedisResponseCache implements ResponseCache<Buffer> {
    *   `ERR_INVALID_ARG_TYPE` / `ERR_OUT_OF_RANGE` for a limit outside the table.
    */
   constructor(options: RedisCacheOptions) {
-    if (typeof options.url !== 'string' || !isRedisUrl(options.url))
-      throw new InvalidArgumentError(
-        'ERR_INVALID_ARG_VALUE',
-        `The option "url" must be a redis:// or rediss:// URL. Received '${String(options.url)}'`,
-      );
+    validateRedisUrl(options.url, 'url');
     const prefix = options.prefix ?? REDIS_CACHE_PREFIX;
     if (typeof prefix !== 'string' || prefix === '')
       throw new InvalidArgumentError(
@@ -118,8 +97,7 @@ export class RedisResponseCache implements ResponseCache<Buffer> {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       autoResendUnfulfilledCommands: false,
-      retryStrategy: (attempt) =>
-        Math.min(REDIS_RECONNECT_MIN_MS * 2 ** (attempt - 1), REDIS_RECONNECT_MAX_MS),
+      retryStrategy: redisReconnectDelay,
     });
     this.#client.on('ready', () => {
       this.#warned = false;
@@ -216,15 +194,7 @@ export class RedisResponseCache implements ResponseCache<Buffer> {
   /** `QUIT` (Redis answers what is in flight first) within a bound, then drops the connection. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
-      if (this.#client.status === 'ready') {
-        let timer: NodeJS.Timeout | undefined;
-        await Promise.race([
-          this.#client.quit().catch(() => undefined),
-          new Promise((resolve) => (timer = setTimeout(resolve, REDIS_QUIT_TIMEOUT_MS))),
-        ]);
-        clearTimeout(timer);
-      }
-      this.#client.disconnect();
+      await quitRedis(this.#client);
       this.#logger.info({ redis: this.#where }, 'cache: Redis connection closed');
     })();
     return this.#closing;

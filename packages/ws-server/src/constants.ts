@@ -125,15 +125,6 @@ export const REDIS_CHAT_SEQ_PREFIX = 'netlab:chat-seq:';
  */
 export const REDIS_CHAT_SEQ_TTL_S = 86_400;
 
-/** First delay before reconnecting to Redis, in ms; doubles per failed attempt. */
-export const REDIS_RECONNECT_MIN_MS = 50;
-
-/** Longest delay between two attempts to reconnect to Redis, in ms. */
-export const REDIS_RECONNECT_MAX_MS = 2_000;
-
-/** How long `close()` lets Redis answer `QUIT`, in ms, before dropping the connection. */
-export const REDIS_QUIT_TIMEOUT_MS = 1_000;
-
 /**
  * Bytes a message waiting for Redis costs besides its text (the entry, its promise and timer),
  * counted against `chatMaxPending` so that many tiny messages are bounded too.

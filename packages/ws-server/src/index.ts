@@ -16,12 +16,7 @@ export {
   type ChatToPrimary,
   type ChatToWorker,
 } from './chat/relay.ts';
-export {
-  RedisChatBus,
-  isRedisUrl,
-  redactRedisUrl,
-  type RedisChatBusOptions,
-} from './chat/redis-bus.ts';
+export { RedisChatBus, type RedisChatBusOptions } from './chat/redis-bus.ts';
 export { ChatRooms, type ChatRoomsOptions } from './chat/rooms.ts';
 export {
   DEFAULT_ROOM,

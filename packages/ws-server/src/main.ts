@@ -8,6 +8,7 @@ import {
   createLogger,
   isClusterPrimary,
   isClusterWorker,
+  isRedisUrl,
   limitFlags,
   limitsHelp,
   parseFlags,
@@ -19,7 +20,7 @@ import {
 } from 'common';
 import type { ChatBus } from './chat/bus.ts';
 import { ClusterChatBus, relayChatBetweenWorkers } from './chat/cluster-bus.ts';
-import { isRedisUrl, RedisChatBus } from './chat/redis-bus.ts';
+import { RedisChatBus } from './chat/redis-bus.ts';
 import { connect } from './client.ts';
 import { CloseCode, DEFAULT_PORT } from './constants.ts';
 import { CHAT_BUS_LIMITS, CLIENT_LIMITS, LIMITS } from './limits.ts';

@@ -20,8 +20,11 @@
  */
 import { EventEmitter } from 'node:events';
 import {
-  InvalidArgumentError,
+  quitRedis,
+  redactRedisUrl,
+  redisReconnectDelay,
   resolveLimits,
+  validateRedisUrl,
   silentLogger,
   type LimitOptions,
   type Logger,
@@ -31,9 +34,6 @@ import {
   REDIS_CHAT_CHANNEL_PREFIX,
   REDIS_CHAT_SEQ_PREFIX,
   REDIS_CHAT_SEQ_TTL_S,
-  REDIS_QUIT_TIMEOUT_MS,
-  REDIS_RECONNECT_MAX_MS,
-  REDIS_RECONNECT_MIN_MS,
 } from '../constants.ts';
 import { ChatBusError } from '../errors.ts';
 import { CHAT_BUS_LIMITS } from '../limits.ts';
@@ -62,23 +62,6 @@ type Publisher = Redis & {
     ttl: number,
   ): Promise<number>;
 };
-
-/** True for a `redis://` or `rediss://` (TLS) URL. */
-export function isRedisUrl(url: string): boolean {
-  try {
-    const { protocol } = new URL(url);
-    return protocol === 'redis:' || protocol === 'rediss:';
-  } catch {
-    return false;
-  }
-}
-
-/** The URL for logs: the password replaced by `***`. */
-export function redactRedisUrl(url: string): string {
-  const parsed = new URL(url);
-  if (parsed.password !== '') parsed.password = '***';
-  return parsed.href;
-}
 
 /** Options of {@link RedisChatBus}. */
 export interface RedisChatBusOptions extends LimitOptions<typeof CHAT_BUS_LIMITS> {
@@ -119,17 +102,12 @@ export class RedisChatBus extends EventEmitter implements ChatBus {
    */
   constructor(options: RedisChatBusOptions) {
     super();
-    if (typeof options.url !== 'string' || !isRedisUrl(options.url))
-      throw new InvalidArgumentError(
-        'ERR_INVALID_ARG_VALUE',
-        `The option "url" must be a redis:// or rediss:// URL. Received '${String(options.url)}'`,
-      );
+    validateRedisUrl(options.url, 'url');
     const limits = resolveLimits(CHAT_BUS_LIMITS, options);
     this.#logger = options.logger ?? silentLogger();
     this.#where = redactRedisUrl(options.url);
     const shared: RedisOptions = {
-      retryStrategy: (attempt) =>
-        Math.min(REDIS_RECONNECT_MIN_MS * 2 ** (attempt - 1), REDIS_RECONNECT_MAX_MS),
+      retryStrategy: redisReconnectDelay,
       connectionName: 'netlab-ws-server-chat',
       disableClientInfo: true,
     };
@@ -214,7 +192,7 @@ export class RedisChatBus extends EventEmitter implements ChatBus {
     this.#closing ??= (async () => {
       this.#queue.refuseWaiting(closed());
       this.#rooms.clear();
-      await Promise.all([quit(this.#pub), quit(this.#sub)]);
+      await Promise.all([quitRedis(this.#pub), quitRedis(this.#sub)]);
     })();
     return this.#closing;
   }
@@ -289,17 +267,4 @@ function failure(err: unknown): ChatBusError {
     'ERR_CHAT_BUS_UNCONFIRMED',
     `the connection to Redis broke before it confirmed the message: it may have been delivered (${err.message})`,
   );
-}
-
-/** `QUIT` (Redis answers what is in flight first) within a bound, then drop the connection. */
-async function quit(client: Redis): Promise<void> {
-  if (client.status === 'ready') {
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      client.quit().catch(() => undefined),
-      new Promise((resolve) => (timer = setTimeout(resolve, REDIS_QUIT_TIMEOUT_MS))),
-    ]);
-    clearTimeout(timer);
-  }
-  client.disconnect();
 }
