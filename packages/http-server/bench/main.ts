@@ -1,107 +1,150 @@
 /**
- * http-server benchmark (`pnpm --filter http-server bench`): autocannon (programmatic, pinned
- * to CPU 1) against servers in child processes pinned to CPU 0. Cases, each alternated A B A B
- * with medians and per-pair ratios (common's Bench):
- *   1. GET / on this server vs the book's bare 4-line node:http server (the ceiling);
- *   2. /static/string vs /static/buffer (ch. 6 "Buffer 与性能");
- *   3. keep-alive vs `Connection: close` (a new TCP connection per request).
- * BENCH_DURATION (seconds per run, default 2) and BENCH_RUNS (default 8) tune the length.
+ * http-server benchmark (`pnpm --filter http-server bench`): servers in child processes pinned
+ * to CPU 0, load on CPU 1 (autocannon in this process, wrk and ab as pinned children; see
+ * load.ts). Cases, each alternated A B C D A B C D … with medians and per-pair ratios
+ * (common's Bench):
+ *   1. `GET /` against the bare node:http server (the ceiling; under tsx, like netlab, and on
+ *      plain node) and fastify 5, by autocannon and by wrk, keep-alive;
+ *   2. the same four, one TCP connection per request (ab, HTTP/1.0);
+ *   3. /static/string vs /static/buffer (ch. 6 "Buffer 与性能");
+ *   4. keep-alive vs `Connection: close`.
+ * BENCH_DURATION (seconds per run, default 2), BENCH_RUNS (default 7) and
+ * BENCH_ONLY=autocannon|wrk|ab|static|reuse tune it.
  */
+import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
-import { Bench, pinnedCommand, pinSelf, processCpuMs, type Metrics } from 'common/bench';
+import { Bench, pinnedCommand, pinSelf, type Metrics } from 'common/bench';
 import { startMain, type ListeningMain } from 'common/harness';
+import { abLoad, autocannonLoad, wrkLoad, type LoadSpec } from './load.ts';
 
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 const DURATION = Number(process.env.BENCH_DURATION ?? 2);
-const RUNS = Number(process.env.BENCH_RUNS ?? 8);
-const CONNECTIONS = 50;
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const ONLY = process.env.BENCH_ONLY;
+const AUTOCANNON_CONNECTIONS = 50;
+const WRK_CONNECTIONS = 100;
+const AB_CONCURRENCY = 200;
 
-type Server = ListeningMain;
+/** Exits with how to install a missing load generator (Debian package names). */
+function requireTool(tool: string, debianPackage: string): void {
+  try {
+    execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
+  } catch {
+    process.stderr.write(`${tool} not found: apt-get install -y ${debianPackage}\n`);
+    process.exit(1);
+  }
+}
 
 /** Starts a server script pinned to CPU 0 and waits for its `listening` line. */
-function startPinned(script: string, args: string[], tsx = true): Promise<Server> {
-  return startMain(script, args, { prefix: pinnedCommand(0), tsx, timeoutMs: 20_000 });
+function startPinned(script: string, args: string[], tsx = true): Promise<ListeningMain> {
+  return startMain(script, args, { prefix: pinnedCommand(0), tsx, timeoutMs: 30_000 });
 }
 
-async function load(
-  server: Server,
-  path: string,
-  headers: Record<string, string> = {},
-): Promise<Metrics> {
-  const url = `http://127.0.0.1:${server.port}${path}`;
-  const cpuBefore = processCpuMs(server.child.pid!);
-  const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, headers });
-  const cpu = processCpuMs(server.child.pid!) - cpuBefore;
-  if (result.errors > 0 || result.non2xx > 0) {
-    process.stderr.write(`warning: ${url}: ${result.errors} errors, ${result.non2xx} non-2xx\n`);
-  }
-  return {
-    'req/s': result.requests.average,
-    'MiB/s': result.throughput.average / 1024 ** 2,
-    'p99 ms': result.latency.p99,
-    // Server CPU per request: robust against a busy machine, where req/s mostly measures
-    // how much CPU the load generator got.
-    'server µs/req': (cpu * 1000) / Math.max(1, result.requests.total),
-  };
-}
+const selected = (name: string): boolean => ONLY === undefined || ONLY === name;
+requireTool('wrk', 'wrk');
+requireTool('ab', 'apache2-utils');
 
-async function main(): Promise<void> {
-  const pinned = pinSelf(1);
-  const bench = new Bench({
-    package: 'http-server',
-    title: 'http-server (§7.3)',
-    runs: RUNS,
-    warmup: 1,
-  });
-  bench.note(
-    `autocannon ${CONNECTIONS} connections, ${DURATION} s per run${pinned ? ', load on CPU 1, servers on CPU 0' : ''}; ` +
-      'netlab server at --log-level info (no per-request logging), default limits except ' +
-      '--max-requests-per-socket 0: autocannon ignores `Connection: close` and would count the 503s Node sends ' +
-      'for requests past the limit. netlab runs under tsx (as `pnpm start` does); the bare server runs both under tsx ' +
-      '(same runtime: isolates our code) and on plain node (what tsx itself costs).',
-  );
-  const netlab = await startPinned(here('../src/main.ts'), [
+const pinned = pinSelf(1);
+const bench = new Bench({
+  package: 'http-server',
+  title: 'http-server (§7.3)',
+  runs: RUNS,
+  warmup: 1,
+});
+bench.note(
+  `${DURATION} s per run${pinned ? '; servers on CPU 0, load generators on CPU 1' : ''}. netlab at ` +
+    '--log-level info (no line per request) with default limits except --max-requests-per-socket 0 ' +
+    '(autocannon and wrk ignore `Connection: close` and would count the 503s Node sends past the limit; ' +
+    'the bare server and fastify have no such limit). netlab runs under tsx, as `pnpm start` does; the bare ' +
+    'server (writeHead with Content-Type and Content-Length, end) runs under tsx (same runtime: isolates our ' +
+    'code) and on plain node; fastify 5.12 (defaults, no logger) on plain node.',
+);
+bench.note(
+  `Load: autocannon 9 (${AUTOCANNON_CONNECTIONS} connections, in the bench process), wrk 4.1 ` +
+    `(-t1 -c${WRK_CONNECTIONS}), ab (-c${AB_CONCURRENCY}, HTTP/1.0, no -k: a TCP connection per request). ` +
+    '`server µs/req` is the server process CPU time per request, from /proc.',
+);
+
+const servers = {
+  netlab: await startPinned(here('../src/main.ts'), [
     '--log-level',
     'info',
     '--max-requests-per-socket',
     '0',
-  ]);
-  const bare = await startPinned(here('./hello-baseline.mjs'), [], false);
-  const bareTsx = await startPinned(here('./hello-baseline.mjs'), []);
-  try {
+  ]),
+  bareTsx: await startPinned(here('./hello-baseline.mjs'), []),
+  bare: await startPinned(here('./hello-baseline.mjs'), [], false),
+  fastify: await startPinned(here('./fastify-hello.mjs'), [], false),
+};
+const spec = (server: ListeningMain, path = '/'): LoadSpec => ({
+  server,
+  path,
+  durationS: DURATION,
+});
+
+/** The four `GET /` contenders under one load generator. */
+function helloContenders(
+  load: (s: LoadSpec) => Promise<Metrics>,
+): Record<string, () => Promise<Metrics>> {
+  return {
+    netlab: () => load(spec(servers.netlab)),
+    'bare node:http, tsx': () => load(spec(servers.bareTsx)),
+    'bare node:http, plain node': () => load(spec(servers.bare)),
+    'fastify 5': () => load(spec(servers.fastify)),
+  };
+}
+
+try {
+  if (selected('autocannon')) {
     await bench.compare({
-      name: 'GET / hello',
-      contenders: {
-        netlab: () => load(netlab, '/'),
-        'bare node:http, tsx': () => load(bareTsx, '/'),
-        'bare node:http, plain node': () => load(bare, '/'),
-      },
+      name: `GET / keep-alive, autocannon -c${AUTOCANNON_CONNECTIONS}`,
+      contenders: helloContenders((s) => autocannonLoad(s, AUTOCANNON_CONNECTIONS)),
       primary: 'req/s',
       ratioMetrics: ['server µs/req'],
     });
+  }
+  if (selected('wrk')) {
+    await bench.compare({
+      name: `GET / keep-alive, wrk -t1 -c${WRK_CONNECTIONS}`,
+      contenders: helloContenders((s) => wrkLoad(s, WRK_CONNECTIONS)),
+      primary: 'req/s',
+      ratioMetrics: ['server µs/req'],
+    });
+  }
+  if (selected('ab')) {
+    await bench.compare({
+      name: `GET / connection per request, ab -c${AB_CONCURRENCY} (HTTP/1.0)`,
+      contenders: helloContenders((s) => abLoad(s, AB_CONCURRENCY)),
+      primary: 'req/s',
+      ratioMetrics: ['server µs/req'],
+    });
+  }
+  if (selected('static')) {
     await bench.compare({
       name: 'static 10 KiB',
       contenders: {
-        'string body': () => load(netlab, '/static/string'),
-        'Buffer body': () => load(netlab, '/static/buffer'),
+        'string body': () =>
+          autocannonLoad(spec(servers.netlab, '/static/string'), AUTOCANNON_CONNECTIONS),
+        'Buffer body': () =>
+          autocannonLoad(spec(servers.netlab, '/static/buffer'), AUTOCANNON_CONNECTIONS),
       },
       primary: 'req/s',
       ratioMetrics: ['server µs/req'],
     });
+  }
+  if (selected('reuse')) {
     await bench.compare({
       name: 'GET / connection reuse',
       contenders: {
-        'keep-alive': () => load(netlab, '/'),
-        'Connection: close': () => load(netlab, '/', { connection: 'close' }),
+        'keep-alive': () => autocannonLoad(spec(servers.netlab), AUTOCANNON_CONNECTIONS),
+        'Connection: close': () =>
+          autocannonLoad(spec(servers.netlab), AUTOCANNON_CONNECTIONS, { connection: 'close' }),
       },
       primary: 'req/s',
       ratioMetrics: ['server µs/req'],
     });
-  } finally {
-    await Promise.all([netlab, bare, bareTsx].map((server) => server.stop('SIGTERM')));
   }
-  bench.finish();
+} finally {
+  await Promise.all(Object.values(servers).map((server) => server.stop('SIGTERM')));
 }
-
-await main();
+bench.finish();
