@@ -14,6 +14,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { NetlabError } from './errors.ts';
 import type { Logger } from './logger.ts';
+import { onSupervisorGone } from './supervised.ts';
 
 /** The IPC message a primary sends to make a worker shut down gracefully. */
 export const SHUTDOWN_MESSAGE = 'netlab:shutdown';
@@ -169,6 +170,9 @@ export function runPrimary(opts: PrimaryOptions): Promise<RunningCluster> {
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    onSupervisorGone(() => {
+      if (stopping === undefined) void shutdown('supervisor exited').then(() => process.exit(0));
+    });
     logger.info({ workers: opts.workers }, `starting ${opts.workers} workers`);
     for (let i = 0; i < opts.workers; i += 1) fork();
   });

@@ -76,6 +76,7 @@ export {
 export { awaitConnect, type AwaitConnectOptions } from './connect.ts';
 export { prepareSocketPath } from './unix-socket.ts';
 export { closeIdleHttpConnections, HTTP_DRAIN_POLL_MS } from './http-drain.ts';
+export { onSupervisorGone, SUPERVISOR_ENV } from './supervised.ts';
 export {
   isRedisUrl,
   quitRedis,

@@ -6,6 +6,7 @@ import { CliError, HelpRequested, NetlabError } from './errors.ts';
 import { listeningMessage } from './listening.ts';
 import type { Logger } from './logger.ts';
 import { isDatagram, type Listenable, type NetlabServer } from './server-contract.ts';
+import { onSupervisorGone } from './supervised.ts';
 import { prepareSocketPath } from './unix-socket.ts';
 
 /** Where a server listens: host and port, or a Unix domain socket path. */
@@ -88,7 +89,8 @@ export interface RunningServer {
  * log exactly one `listening on scheme://host:port` (or `listening on /path.sock`) line with the real bound address, and on
  * SIGINT/SIGTERM shut down gracefully: stop accepting → `app.drain(deadline)` → wait for the
  * connections up to `shutdownTimeout` → `app.connections.destroyAll()` → exit 0. A second
- * signal during shutdown destroys what is left at once.
+ * signal during shutdown destroys what is left at once. Under a supervisor that watches over
+ * IPC (`pnpm start`, see `supervised.ts`), the supervisor's end is a SIGTERM too.
  *
  * @throws the `listen` error (`EADDRINUSE` …); {@link runMain} turns it into one line + exit 1.
  */
@@ -171,6 +173,9 @@ export async function serve(app: NetlabServer, opts: ServeOptions): Promise<Runn
       if (message === SHUTDOWN_MESSAGE) onSignal('SIGTERM');
     });
   }
+  onSupervisorGone(() => {
+    if (shuttingDown === undefined) void shutdown('supervisor exited').then(() => process.exit(0));
+  });
   let address: string;
   try {
     address = await listen(server, opts);

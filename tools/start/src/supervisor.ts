@@ -7,7 +7,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { parseListeningLine } from 'common';
+import { parseListeningLine, SUPERVISOR_ENV } from 'common';
 
 /** Where a child is in its life. */
 export enum ChildState {
@@ -59,8 +59,10 @@ export class Child {
       // Own process group: a terminal's Ctrl-C reaches only the supervisor, which then sends
       // exactly one SIGTERM to each server (a second signal would mean "force").
       detached: true,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      // …and an IPC channel it watches: if this process dies without stopping it (SIGKILL, the
+      // OOM killer), the channel closes and the server shuts down by itself (common's serve()).
+      env: { ...env, [SUPERVISOR_ENV]: 'ipc' },
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     this.exited = new Promise((resolve) => {
       this.process.once('exit', (code, signal) => {

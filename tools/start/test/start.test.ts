@@ -116,6 +116,16 @@ function supervise(root: string, env: Record<string, string> = {}): MainProcess 
   return sup;
 }
 
+/** Polls `condition` every 50 ms (a process of another parent sends no event when it exits). */
+async function waitUntil(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 function childPids(sup: MainProcess): number[] {
   const line = sup.stdout.lines.find((l) => l.startsWith('netlab: starting ')) ?? '';
   return [...line.matchAll(/\(pid (\d+)\)/g)].map((m) => Number(m[1]));
@@ -196,6 +206,21 @@ describe('pnpm start (supervisor)', () => {
     expect(pids).toHaveLength(2);
     expect(pids.filter(isAlive)).toEqual([]);
   });
+
+  it('SIGKILL of the supervisor: every server notices (its IPC channel closes), stops and frees its port', async () => {
+    const ports = [await freePort(), await freePort()];
+    const root = workspace({
+      a: { port: ports[0]!, args: ['--port', String(ports[0])] },
+      b: { port: ports[1]!, args: ['--port', String(ports[1])] },
+    });
+    const sup = supervise(root);
+    await sup.stdout.waitFor('Ctrl-C stops them all', 20_000);
+    const pids = childPids(sup);
+    expect(pids).toHaveLength(2);
+    expect(await sup.stop('SIGKILL')).toBe('SIGKILL'); // no handler runs: the children are on their own
+    await waitUntil(() => pids.every((pid) => !isAlive(pid)), 15_000, 'the servers to exit');
+    for (const port of ports) expect(await portIsFree(port)).toBe(true);
+  }, 30_000);
 
   it('a server that ignores SIGTERM is killed after the deadline; the supervisor still exits 0', async () => {
     const port = await freePort();
