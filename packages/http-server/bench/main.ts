@@ -35,6 +35,22 @@ function requireTool(tool: string, debianPackage: string): void {
   }
 }
 
+/**
+ * Whether fastify (a devDependency of this package, not carried by `pnpm starter`: see
+ * fastify-hello.mjs) can be imported; without it the fastify contender is left out, saying so.
+ */
+function fastifyInstalled(): boolean {
+  try {
+    import.meta.resolve('fastify');
+    return true;
+  } catch {
+    process.stderr.write(
+      'fastify not installed: the fastify contender is left out (npm i -D fastify@5)\n',
+    );
+    return false;
+  }
+}
+
 /** Starts a server script pinned to CPU 0 and waits for its `listening` line. */
 function startPinned(script: string, args: string[], tsx = true): Promise<ListeningMain> {
   return startMain(script, args, { prefix: pinnedCommand(0), tsx, timeoutMs: 30_000 });
@@ -74,7 +90,9 @@ const servers = {
   ]),
   bareTsx: await startPinned(here('./hello-baseline.mjs'), []),
   bare: await startPinned(here('./hello-baseline.mjs'), [], false),
-  fastify: await startPinned(here('./fastify-hello.mjs'), [], false),
+  fastify: fastifyInstalled()
+    ? await startPinned(here('./fastify-hello.mjs'), [], false)
+    : undefined,
 };
 const spec = (server: ListeningMain, path = '/'): LoadSpec => ({
   server,
@@ -82,15 +100,16 @@ const spec = (server: ListeningMain, path = '/'): LoadSpec => ({
   durationS: DURATION,
 });
 
-/** The four `GET /` contenders under one load generator. */
+/** The `GET /` contenders (fastify when installed) under one load generator. */
 function helloContenders(
   load: (s: LoadSpec) => Promise<Metrics>,
 ): Record<string, () => Promise<Metrics>> {
+  const fastify = servers.fastify;
   return {
     netlab: () => load(spec(servers.netlab)),
     'bare node:http, tsx': () => load(spec(servers.bareTsx)),
     'bare node:http, plain node': () => load(spec(servers.bare)),
-    'fastify 5': () => load(spec(servers.fastify)),
+    ...(fastify === undefined ? {} : { 'fastify 5': () => load(spec(fastify)) }),
   };
 }
 
@@ -145,6 +164,6 @@ try {
     });
   }
 } finally {
-  await Promise.all(Object.values(servers).map((server) => server.stop('SIGTERM')));
+  await Promise.all(Object.values(servers).map((server) => server?.stop('SIGTERM')));
 }
 bench.finish();
