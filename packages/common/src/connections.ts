@@ -38,6 +38,8 @@ export class ConnectionTracker<T = never, K extends EventEmitter = EventEmitter>
     };
     this.#onSocketClose = function (this: Destroyable) {
       sockets.delete(this);
+      // State stored under the socket itself goes with it (see set()).
+      state.delete(this as unknown as K);
       if (sockets.size === 0 && state.size === 0) wake();
     };
     this.#onStateClose = function (this: EventEmitter) {
@@ -79,12 +81,20 @@ export class ConnectionTracker<T = never, K extends EventEmitter = EventEmitter>
    * Stores the protocol's state for one connection under `key` (the socket, or the object
    * wrapping it: a `TLSSocket`, a `WebSocket`) until `key` emits `close`.
    *
-   * With `dropOnClose: false` no `close` listener is added: the owner, which listens to
-   * `close` already, calls {@link delete} itself. That saves a listener array per connection
-   * (64 bytes of heap each, measured with 10,000 idle WebSockets).
+   * One `close` listener per connection at most: state stored under a transport socket the
+   * tracker counts already (the usual case with {@link attach}) is dropped by the listener that
+   * counts it, and with `dropOnClose: false` no listener is added (the owner, which listens to
+   * `close` already, calls {@link delete} itself). A second listener would turn the socket's
+   * one listener function into a listener array: 64 bytes of heap per connection, measured
+   * with 10,000 idle WebSockets.
    */
   set(key: K, value: T, opts: { dropOnClose?: boolean } = {}): void {
-    if (!this.#state.has(key) && opts.dropOnClose !== false) key.on('close', this.#onStateClose);
+    if (
+      !this.#state.has(key) &&
+      opts.dropOnClose !== false &&
+      !this.#sockets.has(key as unknown as Destroyable)
+    )
+      key.on('close', this.#onStateClose);
     this.#state.set(key, value);
   }
 

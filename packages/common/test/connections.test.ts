@@ -178,6 +178,23 @@ describe('ConnectionTracker.whenEmpty with state keys', () => {
   });
 });
 
+describe('ConnectionTracker.set under a socket it counts', () => {
+  it("adds no second close listener; the socket's close drops its state too", () => {
+    const tracker = new ConnectionTracker<string, Socket>();
+    const socket = connect({ port: 1, host: '127.0.0.1' });
+    socket.on('error', () => undefined);
+    tracker.add(socket);
+    const counted = socket.listenerCount('close');
+    tracker.set(socket, 'state');
+    expect(socket.listenerCount('close')).toBe(counted); // one listener does both
+    expect(tracker.get(socket)).toBe('state');
+    socket.emit('close');
+    expect(tracker.get(socket)).toBeUndefined();
+    expect(tracker.size).toBe(0);
+    socket.destroy();
+  });
+});
+
 describe('ConnectionTracker.set with dropOnClose: false', () => {
   it('adds no close listener; the owner deletes, and whenEmpty sees it', async () => {
     const tracker = new ConnectionTracker<string, EventEmitter>();
