@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NetlabError } from 'common';
+import { NetlabError, parseFlags, rejectPositionals, runMain } from 'common';
 import { startMain } from 'common/harness';
 import { ensureDevCerts } from './dev-certs.ts';
 
@@ -201,6 +201,8 @@ export interface ScanTarget {
   url(port: number): string;
   /** testssl.sh's check flags for a quick scan (e.g. `-P -R -h`); a full scan runs them all. */
   quick: readonly string[];
+  /** What the quick checks are, for `--help` (e.g. `server cipher order, renegotiation`). */
+  quickDescription: string;
 }
 
 /**
@@ -231,4 +233,29 @@ export async function scanServer(
   } finally {
     await server.stop('SIGTERM', 10_000);
   }
+}
+
+/**
+ * The whole `pnpm --filter PKG scan [-- --quick]` program of a TLS package (its `scan/main.ts`):
+ * reads the flags, runs {@link scanServer}, prints the Markdown summary the package README
+ * shows, and sets exit code 1 when a finding of severity MEDIUM or above is left that is not
+ * about revocation. A bad flag exits 2, testssl.sh missing exits 1 with how to install it.
+ */
+export function runScanMain(pkg: string, target: ScanTarget): void {
+  const usage = `usage: pnpm --filter ${pkg} scan [-- --quick]
+
+testssl.sh against ${pkg}, started on a free port with the dev PKI.
+  --quick     only ${target.quickDescription}
+  -h, --help  this text`;
+  runMain('scan', async () => {
+    const { values, positionals } = parseFlags(
+      process.argv.slice(2),
+      { quick: { type: 'boolean' } },
+      { usage },
+    );
+    rejectPositionals(positionals);
+    const { verdict, summary } = await scanServer(target, values.quick === true);
+    process.stdout.write(`${summary}\n`);
+    if (verdict.failures.length > 0) process.exitCode = 1;
+  });
 }

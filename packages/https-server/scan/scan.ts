@@ -12,5 +12,6 @@ export const TARGET: ScanTarget = {
   main: fileURLToPath(new URL('../src/main.ts', import.meta.url)),
   args: [],
   url: (port) => `https://localhost:${port}/`,
+  quickDescription: 'server cipher order, renegotiation and HTTP headers',
   quick: ['-P', '-R', '-h'],
 };

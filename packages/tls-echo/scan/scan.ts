@@ -14,5 +14,6 @@ export const TARGET: ScanTarget = {
   // for one, and its TLS profile is the same.
   args: ['--allow-unauthorized'],
   url: (port) => `localhost:${port}`,
+  quickDescription: 'server cipher order, renegotiation and LUCKY13',
   quick: ['-P', '-R', '-L'],
 };
