@@ -12,8 +12,8 @@ export interface ProbeTarget {
   port: number;
   /** SNI name and the name the certificate is checked against. Default `localhost`. */
   servername?: string;
-  /** CA to verify the server with; without it the server is not verified. */
-  ca?: string | Buffer;
+  /** CA the server's certificate is verified against (always: a probe is a strict client). */
+  ca: string | Buffer;
   cert?: string | Buffer;
   key?: string | Buffer;
   /** Give up on one handshake after this many ms. Default 5 000. */
@@ -44,7 +44,6 @@ export function handshake(
       ca: target.ca,
       cert: target.cert,
       key: target.key,
-      rejectUnauthorized: target.ca !== undefined,
       ...options,
       ciphers: withSeclevel0(options.ciphers ?? 'DEFAULT'),
     });

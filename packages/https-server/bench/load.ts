@@ -61,14 +61,14 @@ export function h2load(
  */
 export async function nodeH2Load(
   url: string,
-  opts: { clients: number; streams: number; seconds: number },
+  opts: { clients: number; streams: number; seconds: number; ca: Buffer },
 ): Promise<LoadRun> {
   const deadline = Date.now() + opts.seconds * 1000;
   let done = 0;
   const started = process.hrtime.bigint();
   await Promise.all(
     Array.from({ length: opts.clients }, async () => {
-      const session = http2Connect(url, { rejectUnauthorized: false });
+      const session = http2Connect(url, { ca: opts.ca, servername: 'localhost' });
       const one = (): Promise<void> =>
         new Promise((resolve, reject) => {
           const stream = session.request({ ':path': new URL(url).pathname }, { endStream: true });
@@ -98,7 +98,7 @@ export async function nodeH2Load(
  */
 export async function handshakeRate(
   port: number,
-  opts: { concurrency: number; durationMs: number },
+  opts: { concurrency: number; durationMs: number; ca: Buffer },
 ): Promise<LoadRun> {
   const latencies: number[] = [];
   const deadline = Date.now() + opts.durationMs;
@@ -110,7 +110,7 @@ export async function handshakeRate(
         host: '127.0.0.1',
         port,
         servername: 'localhost',
-        rejectUnauthorized: false,
+        ca: opts.ca, // the certificate is verified, as any real client would
         ALPNProtocols: ['http/1.1'],
       });
       await new Promise<void>((resolve, reject) => {

@@ -9,7 +9,7 @@
  * alternated, medians, per-pair ratios). BENCH_RUNS (default 5) and BENCH_DURATION (seconds
  * per run, default 2) tune the length.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,7 +68,7 @@ async function autocannon(server: ListeningMain, scheme: 'http' | 'https'): Prom
   return { 'req/s': r.reqPerSecond, 'server µs/req': r.serverUsPerRequest };
 }
 
-await ensureDevCerts(); // the servers below use the dev PKI
+const devCa = await readFile((await ensureDevCerts()).ca); // the servers below use the dev PKI
 const dir = await mkdtemp(join(tmpdir(), 'https-server-bench-'));
 const rsaCa = await createCa({ algorithm: 'rsa-2048', commonName: 'netlab bench RSA CA' });
 const rsaPair = await issueCertificate(rsaCa, { usage: 'server' });
@@ -105,7 +105,11 @@ try {
                 seconds: SECONDS,
                 prefix: pinnedCommand(1),
               })
-            : nodeH2Load(`https://127.0.0.1:${https.port}/`, { ...H2, seconds: SECONDS }),
+            : nodeH2Load(`https://127.0.0.1:${https.port}/`, {
+                ...H2,
+                seconds: SECONDS,
+                ca: devCa,
+              }),
         ),
       'plain HTTP/1.1 (http-server)': () => autocannon(plain, 'http'),
     },
@@ -120,6 +124,7 @@ try {
           handshakeRate(https.port, {
             concurrency: HANDSHAKE_CONCURRENCY,
             durationMs: SECONDS * 1000,
+            ca: devCa,
           }),
         ),
       'RSA-2048 certificate': () =>
@@ -127,6 +132,7 @@ try {
           handshakeRate(httpsRsa.port, {
             concurrency: HANDSHAKE_CONCURRENCY,
             durationMs: SECONDS * 1000,
+            ca: Buffer.from(rsaCa.cert),
           }),
         ),
     },
