@@ -236,12 +236,12 @@ export async function scanServer(
 }
 
 /**
- * The whole `pnpm --filter PKG scan [-- --quick]` program of a TLS package (its `scan/main.ts`):
- * reads the flags, runs {@link scanServer}, prints the Markdown summary the package README
+ * The whole `pnpm --filter PKG scan [-- --quick]` program of a TLS package (its `scan/main.ts`,
+ * which passes `process.argv.slice(2)` as `argv`): reads the flags, runs {@link scanServer}, prints the Markdown summary the package README
  * shows, and sets exit code 1 when a finding of severity MEDIUM or above is left that is not
  * about revocation. A bad flag exits 2, testssl.sh missing exits 1 with how to install it.
  */
-export function runScanMain(pkg: string, target: ScanTarget): void {
+export function runScanMain(pkg: string, target: ScanTarget, argv: readonly string[]): void {
   const usage = `usage: pnpm --filter ${pkg} scan [-- --quick]
 
 testssl.sh against ${pkg}, started on a free port with the dev PKI.
@@ -249,7 +249,7 @@ testssl.sh against ${pkg}, started on a free port with the dev PKI.
   -h, --help  this text`;
   runMain('scan', async () => {
     const { values, positionals } = parseFlags(
-      process.argv.slice(2),
+      [...argv],
       { quick: { type: 'boolean' } },
       { usage },
     );

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CliError, HelpRequested } from './errors.ts';
+import { SUPERVISOR_ENV } from './supervised.ts';
 
 /** The option table accepted by `node:util` `parseArgs`. */
 export type OptionTable = NonNullable<ParseArgsConfig['options']>;
@@ -20,6 +21,11 @@ export interface ServerArgs {
    * primary and N workers; `--workers 0` asks for one per CPU (`os.availableParallelism()`).
    */
   workers: number;
+  /**
+   * Started by a supervisor that watches over IPC (`NETLAB_SUPERVISOR=ipc`, set by `pnpm
+   * start`): {@link serve} shuts down when that channel closes (see `supervised.ts`).
+   */
+  supervised: boolean;
 }
 
 /** Upper bound of `--workers`: more processes than this on one machine is a mistake. */
@@ -105,7 +111,14 @@ export function parseServerArgs<T extends OptionTable = Record<never, never>>(
   );
   const workers = workersFlag === 0 ? availableParallelism() : workersFlag;
   return {
-    server: { host, port, shutdownTimeout, logLevel, workers },
+    server: {
+      host,
+      port,
+      shutdownTimeout,
+      logLevel,
+      workers,
+      supervised: opts.env[SUPERVISOR_ENV] === 'ipc',
+    },
     values: parsed.values as ParsedServerArgs<T>['values'],
   };
 }

@@ -42,6 +42,8 @@ export interface PrimaryOptions {
   scheme: string;
   /** The workers' own graceful shutdown limit, in ms; the primary waits this plus a margin. */
   shutdownTimeout: number;
+  /** Shut down as on SIGTERM when the supervisor's IPC channel closes (`supervised.ts`). */
+  supervised: boolean;
   /** A Unix socket path the workers listen on: prepared (stale file removed) once, here. */
   path?: string;
 }
@@ -170,9 +172,10 @@ export function runPrimary(opts: PrimaryOptions): Promise<RunningCluster> {
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
-    onSupervisorGone(() => {
-      if (stopping === undefined) void shutdown('supervisor exited').then(() => process.exit(0));
-    });
+    if (opts.supervised)
+      onSupervisorGone(() => {
+        if (stopping === undefined) void shutdown('supervisor exited').then(() => process.exit(0));
+      });
     logger.info({ workers: opts.workers }, `starting ${opts.workers} workers`);
     for (let i = 0; i < opts.workers; i += 1) fork();
   });

@@ -74,6 +74,11 @@ export interface ServeOptions extends ListenTarget {
    * `app` is not listened on here. Default 1.
    */
   workers?: number;
+  /**
+   * Started by a supervisor that watches over IPC (`ServerArgs.supervised`): shut down as on
+   * SIGTERM when its channel closes (`supervised.ts`). Default false.
+   */
+  supervised?: boolean;
 }
 
 /** A server {@link serve} started. */
@@ -108,6 +113,7 @@ export async function serve(app: NetlabServer, opts: ServeOptions): Promise<Runn
       workers: opts.workers!,
       scheme: app.scheme,
       shutdownTimeout: opts.shutdownTimeout ?? 5_000,
+      supervised: opts.supervised === true,
       ...(opts.path === undefined ? {} : { path: opts.path }),
     });
   }
@@ -173,9 +179,11 @@ export async function serve(app: NetlabServer, opts: ServeOptions): Promise<Runn
       if (message === SHUTDOWN_MESSAGE) onSignal('SIGTERM');
     });
   }
-  onSupervisorGone(() => {
-    if (shuttingDown === undefined) void shutdown('supervisor exited').then(() => process.exit(0));
-  });
+  if (opts.supervised === true)
+    onSupervisorGone(() => {
+      if (shuttingDown === undefined)
+        void shutdown('supervisor exited').then(() => process.exit(0));
+    });
   let address: string;
   try {
     address = await listen(server, opts);

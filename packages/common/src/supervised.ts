@@ -13,14 +13,14 @@ import cluster from 'node:cluster';
 export const SUPERVISOR_ENV = 'NETLAB_SUPERVISOR';
 
 /**
- * Calls `onGone` once when the supervisor's IPC channel closes. Does nothing unless
- * {@link SUPERVISOR_ENV} is `ipc` and this process has an IPC channel, and nothing in a
- * `node:cluster` worker (its channel is the primary's; node:cluster ends a worker whose
- * primary is gone). The channel is unref'd: it keeps nothing alive by itself.
+ * Calls `onGone` once when the supervisor's IPC channel closes. `serve()` calls it when the
+ * program was started supervised (`parseServerArgs` read {@link SUPERVISOR_ENV} as `ipc` into
+ * `args.server.supervised`). Does nothing without an IPC channel, and nothing in a
+ * `node:cluster` worker (its channel is the primary's; node:cluster ends a worker whose primary
+ * is gone). The channel is unref'd: it keeps nothing alive by itself.
  */
 export function onSupervisorGone(onGone: () => void): void {
-  if (process.env[SUPERVISOR_ENV] !== 'ipc' || process.channel === undefined || cluster.isWorker)
-    return;
+  if (process.channel === undefined || cluster.isWorker) return;
   process.once('disconnect', onGone);
   process.channel.unref();
 }

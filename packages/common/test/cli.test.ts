@@ -32,7 +32,14 @@ describe('parseServerArgs', () => {
       shutdownTimeout: 5000,
       logLevel: 'info',
       workers: 1,
+      supervised: false,
     });
+  });
+
+  it('NETLAB_SUPERVISOR=ipc (set by pnpm start) marks the server as supervised', () => {
+    const env = { NETLAB_SUPERVISOR: 'ipc' };
+    expect(parseServerArgs({ ...base, argv: [], env }).server.supervised).toBe(true);
+    expect(parseServerArgs({ ...base, argv: [], env: {} }).server.supervised).toBe(false);
   });
 
   it('--workers / WORKERS: a count, 0 = one per CPU', () => {

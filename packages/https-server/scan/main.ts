@@ -5,4 +5,4 @@
 import { runScanMain } from 'certs/testssl';
 import { TARGET } from './scan.ts';
 
-runScanMain('https-server', TARGET);
+runScanMain('https-server', TARGET, process.argv.slice(2));

@@ -5,4 +5,4 @@
 import { runScanMain } from 'certs/testssl';
 import { TARGET } from './scan.ts';
 
-runScanMain('tls-echo', TARGET);
+runScanMain('tls-echo', TARGET, process.argv.slice(2));
