@@ -112,9 +112,7 @@ export class Compressor implements ZlibJob {
       zlibQueue.done();
       return;
     }
-    const stream = (this.#stream ??= this.#settings.noContextTakeover
-      ? deflatePool.acquire(this.#poolKey, this.#settings)
-      : newDeflate(this.#settings));
+    const stream = (this.#stream ??= deflatePool.take(this.#poolKey, this.#settings));
     stream[kJob] = this;
     const input = this.#input!;
     this.#input = undefined;
@@ -170,7 +168,6 @@ export class Compressor implements ZlibJob {
     if (stream === undefined) return;
     this.#stream = undefined;
     stream[kJob] = undefined;
-    if (this.#settings.noContextTakeover) deflatePool.release(stream, this.#poolKey);
-    else stream.close();
+    deflatePool.give(stream, this.#poolKey, this.#settings, false);
   }
 }

@@ -117,9 +117,7 @@ export class Decompressor implements ZlibJob {
       zlibQueue.done();
       return;
     }
-    const stream = (this.#stream ??= this.#settings.noContextTakeover
-      ? inflatePool.acquire(this.#poolKey, this.#settings)
-      : newInflate(this.#settings));
+    const stream = (this.#stream ??= inflatePool.take(this.#poolKey, this.#settings));
     stream[kJob] = this;
     const input = this.#input!;
     this.#input = undefined;
@@ -183,7 +181,6 @@ export class Decompressor implements ZlibJob {
     if (stream === undefined) return;
     this.#stream = undefined;
     stream[kJob] = undefined;
-    if (discard || !this.#settings.noContextTakeover) stream.destroy();
-    else inflatePool.release(stream, this.#poolKey);
+    inflatePool.give(stream, this.#poolKey, this.#settings, discard);
   }
 }

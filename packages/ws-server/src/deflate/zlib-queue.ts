@@ -132,13 +132,28 @@ export class ZlibPool<S extends ZlibStream> {
     return n;
   }
 
-  /** An idle stream for `settings` (whose {@link ZlibPool.key} is `key`), or a new one; reset. */
-  acquire(key: string, settings: ZlibSettings): S {
+  /**
+   * The stream one direction works on: without context takeover an idle pooled stream for
+   * `settings` (whose {@link ZlibPool.key} is `key`) or a new one, with context takeover a
+   * stream of its own (its window is the connection's), never pooled.
+   */
+  take(key: string, settings: DirectionSettings): S {
+    if (!settings.noContextTakeover) return this.#create(settings);
     return this.#idle.get(key)?.pop() ?? this.#create(settings);
   }
 
-  /** Takes back a stream acquired with `key`: reset and kept, or closed when enough are idle. */
-  release(stream: S, key: string): void {
+  /**
+   * A direction is done with `stream` (from {@link take} with the same `key` and settings):
+   * a pooled stream goes back unless `discard` (its state is unusable: failed, ended, stopped
+   * mid-message); any other is closed.
+   */
+  give(stream: S, key: string, settings: DirectionSettings, discard: boolean): void {
+    if (discard || !settings.noContextTakeover) stream.close();
+    else this.#release(stream, key);
+  }
+
+  /** Takes back a pooled stream: reset and kept, or closed when enough are idle. */
+  #release(stream: S, key: string): void {
     let list = this.#idle.get(key);
     if (list === undefined) {
       list = [];
