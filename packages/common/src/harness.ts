@@ -12,6 +12,7 @@
  * | [`line-collector`](harness/line-collector.ts)   | `LineCollector`: a stream's lines, wait for one        |
  * | [`raw-client`](harness/raw-client.ts)           | `RawClient`: raw TCP/Unix client collecting bytes      |
  * | [`udp-peer`](harness/udp-peer.ts)               | `UdpPeer`: a bound UDP socket, await datagrams         |
+ * | [`ports`](harness/ports.ts)                     | `freePort`, `portIsFree`: when a port must be named    |
  * | [`redis-server`](harness/redis-server.ts)       | `RedisServer`: a real redis-server on a free port      |
  * | [`cluster`](harness/cluster.ts)                 | `workerPids`, `logLines`, `killCluster`: `--workers`   |
  * | [`chunking`](chunking.ts)                       | cut a byte stream at every boundary, at random …       |
@@ -37,6 +38,7 @@ export {
   workerPids,
   type LogLine,
 } from './harness/cluster.ts';
-export { freePort, RedisServer, requireRedisServer } from './harness/redis-server.ts';
+export { freePort, portIsFree } from './harness/ports.ts';
+export { RedisServer, requireRedisServer } from './harness/redis-server.ts';
 export { formatAddress } from './address.ts';
 export { byteByByte, chunkAt, everySplit, randomChunks, seeded, splitAt } from './chunking.ts';

@@ -5,7 +5,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { boundPort, listen } from 'common';
-import { spawnMain, Teardown, type MainProcess } from 'common/harness';
+import {
+  freePort,
+  isProcessAlive,
+  portIsFree,
+  spawnMain,
+  Teardown,
+  type MainProcess,
+} from 'common/harness';
 import { findNetlabPackages } from '../src/manifest.ts';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
@@ -73,36 +80,6 @@ function stubbornMain(port: number): string {
   ].join('\n');
 }
 
-/** A port nobody listens on right now. */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await listen(probe, { host: '127.0.0.1', port: 0 });
-  const port = boundPort(probe);
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
-/** True when something can listen on `port` again. */
-async function portIsFree(port: number): Promise<boolean> {
-  const probe = createServer();
-  try {
-    await listen(probe, { host: '127.0.0.1', port });
-    await new Promise((resolve) => probe.close(resolve));
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Starts the supervisor; teardown kills it and every child it reported (`netlab: starting
  * name (pid N)`), so a failing test never leaves a server behind.
@@ -110,7 +87,7 @@ function isAlive(pid: number): boolean {
 function supervise(root: string, env: Record<string, string> = {}): MainProcess {
   const sup = spawnMain(MAIN, [], { env: { NETLAB_ROOT: root, ...env } });
   teardown.add(sup, async (s) => {
-    for (const pid of childPids(s)) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+    for (const pid of childPids(s)) if (isProcessAlive(pid)) process.kill(pid, 'SIGKILL');
     await s.stop('SIGKILL').catch(() => undefined);
   });
   return sup;
@@ -167,7 +144,7 @@ describe('pnpm start (supervisor)', () => {
     expect(await sup.stop('SIGTERM', 15_000)).toBe(0);
     expect(sup.stdout.text).toMatch(/\[good\].*closed/);
     expect(sup.stdout.text).toContain('all servers stopped');
-    expect(pids.filter(isAlive)).toEqual([]);
+    expect(pids.filter(isProcessAlive)).toEqual([]);
     expect(await portIsFree(good)).toBe(true);
   });
 
@@ -189,7 +166,7 @@ describe('pnpm start (supervisor)', () => {
     expect(await sup.stop('SIGINT', 15_000)).toBe(0);
     expect(sup.stdout.text).toContain('SIGINT: stopping 2 server(s)');
     expect(sup.stdout.text).toContain('all servers stopped');
-    expect(pids.filter(isAlive)).toEqual([]);
+    expect(pids.filter(isProcessAlive)).toEqual([]);
     expect(await portIsFree(fast)).toBe(true);
     expect(await portIsFree(slow)).toBe(true);
   });
@@ -204,7 +181,7 @@ describe('pnpm start (supervisor)', () => {
     const pids = childPids(sup);
     expect(await sup.stop('SIGTERM', 15_000)).toBe(0);
     expect(pids).toHaveLength(2);
-    expect(pids.filter(isAlive)).toEqual([]);
+    expect(pids.filter(isProcessAlive)).toEqual([]);
   });
 
   it('SIGKILL of the supervisor: every server notices (its IPC channel closes), stops and frees its port', async () => {
@@ -218,7 +195,7 @@ describe('pnpm start (supervisor)', () => {
     const pids = childPids(sup);
     expect(pids).toHaveLength(2);
     expect(await sup.stop('SIGKILL')).toBe('SIGKILL'); // no handler runs: the children are on their own
-    await waitUntil(() => pids.every((pid) => !isAlive(pid)), 15_000, 'the servers to exit');
+    await waitUntil(() => pids.every((pid) => !isProcessAlive(pid)), 15_000, 'the servers to exit');
     for (const port of ports) expect(await portIsFree(port)).toBe(true);
   }, 30_000);
 
@@ -229,7 +206,7 @@ describe('pnpm start (supervisor)', () => {
     await sup.stdout.waitFor(/\[stuck\].*listening on/, 20_000);
     const pids = childPids(sup);
     expect(await sup.stop('SIGTERM', 15_000)).toBe(0);
-    expect(pids.filter(isAlive)).toEqual([]);
+    expect(pids.filter(isProcessAlive)).toEqual([]);
     expect(await portIsFree(port)).toBe(true);
   });
 });
@@ -245,6 +222,6 @@ describe('pnpm start when nothing can start', () => {
     expect(await sup.exited).toBe(1);
     expect(sup.stdout.text).toContain('0/1 servers running.');
     expect(sup.stdout.text).not.toContain('Ctrl-C');
-    expect(childPids(sup).filter(isAlive)).toEqual([]);
+    expect(childPids(sup).filter(isProcessAlive)).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
+import { freePort } from './ports.ts';
 import { LineCollector } from './line-collector.ts';
 import { withTimeout } from './wait.ts';
 
@@ -17,16 +17,6 @@ export function requireRedisServer(): void {
     throw new Error(
       'this test needs redis-server on PATH: apt-get install -y redis-server (Debian; .ci/run installs it when missing)',
     );
-}
-
-/** A free TCP port on 127.0.0.1 (bound, read and released). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** One redis-server process (see the module's TSDoc). */
